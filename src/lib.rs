@@ -1,0 +1,27 @@
+//! # Chimera
+//!
+//! Generative collectible characters. Every character is an ERC-721 token whose 320-bit
+//! [`genome::Genome`] lives on chain; parents are fused into children by [`fusion`]; an ONNX
+//! generator turns every genome into its portrait.
+//!
+//! ## Layout
+//!
+//! The pipeline reads left to right: genome → fusion → generator → chain → store → api.
+//!
+//! - [`genome`] — the 320-bit genome and every codec of it (hex, bytes, the `(uint256, uint64)`
+//!   pair, JSON with attribute names, the generator's input, the classifiers' features), plus the
+//!   one table of attribute names. Pure: values in, values out. The spec is `docs/genome.md`.
+//! - [`fusion`] — the fusion engine. `fusion::breed` is the on-chain law (selection, crossover,
+//!   mutation, randomness from keccak256 over a seed), byte-identical to `contracts/src/Fusion.sol`;
+//!   `fusion::lab` holds the off-chain operators (k-point, means, logic, many parents). Pure.
+//! - [`vectors`] — the shared test-vector file that Rust and Solidity are both checked against.
+//! - [`cli`] — the `chimera` command's subcommands; `src/main.rs` only parses and dispatches.
+//!
+//! Outside the crate: `contracts/` (Solidity: `GenomeLib`, `Fusion`, the `Chimera` ERC-721),
+//! `models/` (the portrait generator's training world and model card), `web/` (the player's app),
+//! `tests/` (integration tests named after the surface they exercise), `benches/` (criterion).
+
+pub mod cli;
+pub mod fusion;
+pub mod genome;
+pub mod vectors;
