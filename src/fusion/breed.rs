@@ -11,6 +11,20 @@ use keccak_asm::Keccak256;
 /// `keccak256(abi.encode(blockhash(birthBlock), pendingId, matronId, sireId))`.
 pub type Seed = [u8; 32];
 
+/// The seed `hatch` uses on chain:
+/// `keccak256(abi.encode(blockhash(birthBlock), pendingId, matronId, sireId))`.
+///
+/// Here so that keepers, indexers and previews predict a child exactly as the contract makes it.
+pub fn birth_seed(birth_block_hash: [u8; 32], pending_id: u64, matron_id: u64, sire_id: u64) -> Seed {
+    let mut input = [0u8; 128];
+    input[..32].copy_from_slice(&birth_block_hash);
+    for (slot, id) in [pending_id, matron_id, sire_id].into_iter().enumerate() {
+        let end = 32 * (slot + 2);
+        input[end - 8..end].copy_from_slice(&id.to_be_bytes());
+    }
+    Keccak256::digest(input).into()
+}
+
 /// Per-gene probabilities of the breeding law, in the units the random bits are drawn in.
 ///
 /// Integers rather than floats because the contract compares raw bits against them: a

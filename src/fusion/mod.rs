@@ -9,5 +9,5 @@
 pub mod breed;
 pub mod lab;
 
-pub use breed::{breed, breed_explained, main_source_odds, BreedingLaw, GeneOrigin, LawError, Seed, Source};
+pub use breed::{birth_seed, breed, breed_explained, main_source_odds, BreedingLaw, GeneOrigin, LawError, Seed, Source};
 pub use lab::{fuse, FusionError, LabOp};
