@@ -32,37 +32,43 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
     /// A character starts at index min(generation / 2, 13) and moves up one per breeding.
     uint256 private constant COOLDOWN_STEPS = 14;
 
-    /// One character. Three storage slots.
+    // Storage packing. Block numbers and token ids are kept as uint40 (10^12: thousands of
+    // years of blocks even at several blocks a second, far more tokens than will ever exist),
+    // so a character takes two slots and a pending birth two; the external interface speaks
+    // uint256 ids and uint64 blocks.
+
+    /// One character: slot 0 = code, slot 1 = everything else (248 bits).
     struct Character {
         /// Genes 0..31 (docs/genome.md).
         uint256 code;
         /// Genes 32..39, the named attributes.
         uint64 attrs;
         /// Block it was minted (genesis) or hatched.
-        uint64 birthBlock;
+        uint40 birthBlock;
         /// It may breed again from this block on.
-        uint64 cooldownEndBlock;
+        uint40 cooldownEndBlock;
         /// 0 for genesis, else max(parents' generations) + 1.
         uint16 generation;
         /// Index into the cooldown table; grows with every breeding.
         uint8 cooldownIndex;
         /// Parents' token ids; 0 for genesis.
-        uint64 matronId;
-        uint64 sireId;
+        uint40 matronId;
+        uint40 sireId;
     }
 
-    /// A requested birth, waiting for `hatch`.
+    /// A requested birth, waiting for `hatch`: slot 0 = owner, birthBlock, matronId (240 bits);
+    /// slot 1 = sireId, childId, fee (208 bits).
     struct PendingBirth {
         /// The matron's owner when breed was sent: the child is minted to this address.
         address owner;
         /// The block whose hash seeds the child; hatch is allowed once block.number > birthBlock.
-        uint64 birthBlock;
-        uint64 matronId;
-        uint64 sireId;
+        uint40 birthBlock;
+        uint40 matronId;
+        uint40 sireId;
         /// The child's token id once hatched, 0 before.
-        uint64 childId;
-        /// The birth fee paid with breed, held for whoever hatches.
-        uint256 fee;
+        uint40 childId;
+        /// The birth fee paid with breed, held for whoever hatches (msg.value always fits 128 bits).
+        uint128 fee;
     }
 
     /// @notice Characters, by token id.
@@ -135,7 +141,8 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
     /// @param birthBlock Its new birth block.
     event BirthRescheduled(uint256 indexed pendingId, uint64 birthBlock);
 
-    /// @notice A sire's owner allowed `matronOwner` to breed with it (address(0): cleared).
+    /// @notice A sire's owner allowed `matronOwner` to breed with it once, or the approval was
+    /// cleared (matronOwner = address(0)): by the owner, by its use in breed, or by a transfer.
     /// @param sireId The sire.
     /// @param matronOwner The allowed address, or address(0).
     event SiringApproved(uint256 indexed sireId, address indexed matronOwner);
@@ -228,8 +235,9 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
         if (matronId == sireId) revert SelfBreeding(matronId);
         Character storage matron = _characters[matronId];
         Character storage sire = _characters[sireId];
-        if (matron.matronId == sireId || matron.sireId == sireId || sire.matronId == matronId || sire.sireId == matronId)
-        {
+        if (
+            matron.matronId == sireId || matron.sireId == sireId || sire.matronId == matronId || sire.sireId == matronId
+        ) {
             revert ParentChildBreeding(matronId, sireId);
         }
         if (matron.cooldownEndBlock > block.number) revert CoolingDown(matronId, matron.cooldownEndBlock);
@@ -237,21 +245,27 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
         if (msg.value != birthFee) revert WrongBirthFee(birthFee, msg.value);
 
         // Effects.
-        if (sireOwner != msg.sender) delete sireAllowedTo[sireId];
+        if (sireOwner != msg.sender) {
+            // A siring approval is good for one birth.
+            delete sireAllowedTo[sireId];
+            emit SiringApproved(sireId, address(0));
+        }
         _startCooldown(matron);
         _startCooldown(sire);
         pendingId = ++pendingCount;
         uint64 birthBlock = uint64(block.number + 1);
+        // Casts: ids and block numbers fit 40 bits, msg.value 128 (see "Storage packing").
         _pendingBirths[pendingId] = PendingBirth({
             owner: msg.sender,
-            birthBlock: birthBlock,
-            // Token ids are ≤ totalSupply, far below 2^64: the casts below are safe.
             // forge-lint: disable-next-line(unsafe-typecast)
-            matronId: uint64(matronId),
+            birthBlock: uint40(birthBlock),
             // forge-lint: disable-next-line(unsafe-typecast)
-            sireId: uint64(sireId),
+            matronId: uint40(matronId),
+            // forge-lint: disable-next-line(unsafe-typecast)
+            sireId: uint40(sireId),
             childId: 0,
-            fee: msg.value
+            // forge-lint: disable-next-line(unsafe-typecast)
+            fee: uint128(msg.value)
         });
         emit BreedRequested(pendingId, matronId, sireId, msg.sender, birthBlock, msg.value);
     }
@@ -274,7 +288,8 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
         bytes32 hash = blockhash(birthBlock);
         if (hash == bytes32(0)) {
             uint64 newBirthBlock = uint64(block.number + 1);
-            birth.birthBlock = newBirthBlock;
+            // forge-lint: disable-next-line(unsafe-typecast)
+            birth.birthBlock = uint40(newBirthBlock);
             emit BirthRescheduled(pendingId, newBirthBlock);
             return 0;
         }
@@ -290,9 +305,8 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
         // Effects.
         uint256 fee = birth.fee;
         childId = _create(birth.owner, code, attrs, generation, matronId, sireId);
-        // childId ≤ totalSupply, far below 2^64.
         // forge-lint: disable-next-line(unsafe-typecast)
-        birth.childId = uint64(childId);
+        birth.childId = uint40(childId);
         if (fee != 0) birth.fee = 0;
         emit Hatched(pendingId, childId, msg.sender, fee);
 
@@ -392,12 +406,7 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc ERC721
-    function supportsInterface(bytes4 interfaceId)
-        public
-        view
-        override(ERC721, AccessControl, IERC165)
-        returns (bool)
-    {
+    function supportsInterface(bytes4 interfaceId) public view override(ERC721, AccessControl, IERC165) returns (bool) {
         return interfaceId == bytes4(0x49064906) || super.supportsInterface(interfaceId);
     }
 
@@ -411,7 +420,10 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
     /// Clears a token's siring approval when it changes hands: the new owner did not give it.
     function _update(address to, uint256 tokenId, address auth) internal override returns (address from) {
         from = super._update(to, tokenId, auth);
-        if (from != address(0) && sireAllowedTo[tokenId] != address(0)) delete sireAllowedTo[tokenId];
+        if (from != address(0) && sireAllowedTo[tokenId] != address(0)) {
+            delete sireAllowedTo[tokenId];
+            emit SiringApproved(tokenId, address(0));
+        }
     }
 
     /// Stores a new character, mints it (no receiver callback) and emits Born.
@@ -421,18 +433,19 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
     {
         tokenId = ++totalSupply;
         uint8 cooldownIndex = uint8(generation / 2 < COOLDOWN_STEPS ? generation / 2 : COOLDOWN_STEPS - 1);
+        // Casts: ids and block numbers fit 40 bits (see "Storage packing").
         _characters[tokenId] = Character({
             code: code,
             attrs: attrs,
-            birthBlock: uint64(block.number),
+            // forge-lint: disable-next-line(unsafe-typecast)
+            birthBlock: uint40(block.number),
             cooldownEndBlock: 0,
             generation: generation,
             cooldownIndex: cooldownIndex,
-            // Parents' ids are existing token ids (or 0), far below 2^64.
             // forge-lint: disable-next-line(unsafe-typecast)
-            matronId: uint64(matronId),
+            matronId: uint40(matronId),
             // forge-lint: disable-next-line(unsafe-typecast)
-            sireId: uint64(sireId)
+            sireId: uint40(sireId)
         });
         _mint(to, tokenId);
         emit Born(tokenId, to, matronId, sireId, generation, code, attrs);
@@ -441,7 +454,8 @@ contract Chimera is ERC721, IERC4906, AccessControl, ReentrancyGuardTransient {
     /// Starts a parent's cooldown at its current index and moves the index up one step.
     function _startCooldown(Character storage c) private {
         uint8 index = c.cooldownIndex;
-        c.cooldownEndBlock = uint64(block.number + cooldownBlocks(index));
+        // forge-lint: disable-next-line(unsafe-typecast)
+        c.cooldownEndBlock = uint40(block.number + cooldownBlocks(index));
         if (index < COOLDOWN_STEPS - 1) c.cooldownIndex = index + 1;
     }
 

@@ -88,14 +88,9 @@ library Fusion {
         unchecked {
             for (uint256 g; g < GenomeLib.CODE_GENES; ++g) {
                 if (g == GENES_PER_WORD) rand = w1;
-                (gene, mutations) = fuseGene(
-                    true,
-                    matronCode >> GenomeLib.CODE_TOP_SHIFT,
-                    sireCode >> GenomeLib.CODE_TOP_SHIFT,
-                    rand & CHUNK_MASK,
-                    pool,
-                    mutations
-                );
+                uint256 r = rand & CHUNK_MASK;
+                gene = cross(matronCode >> GenomeLib.CODE_TOP_SHIFT, sireCode >> GenomeLib.CODE_TOP_SHIFT, r);
+                if ((r >> MUT_SHIFT) < MUTATION) gene = mutateGene(true, gene, detail(pool, mutations++));
                 code = (code << GenomeLib.GENE_BITS) | gene;
                 matronCode <<= GenomeLib.GENE_BITS;
                 sireCode <<= GenomeLib.GENE_BITS;
@@ -116,14 +111,13 @@ library Fusion {
         unchecked {
             for (uint256 shift = GenomeLib.ATTRS_TOP_SHIFT + GenomeLib.GENE_BITS; shift != 0;) {
                 shift -= GenomeLib.GENE_BITS;
-                (gene, mutations) = fuseGene(
-                    false,
+                uint256 r = rand & CHUNK_MASK;
+                gene = cross(
                     (uint256(matronAttrs) >> shift) & GenomeLib.GENE_MASK,
                     (uint256(sireAttrs) >> shift) & GenomeLib.GENE_MASK,
-                    rand & CHUNK_MASK,
-                    pool,
-                    mutations
+                    r
                 );
+                if ((r >> MUT_SHIFT) < MUTATION) gene = mutateGene(false, gene, detail(pool, mutations++));
                 child = (child << GenomeLib.GENE_BITS) | gene;
                 rand >>= CHUNK_BITS;
             }
@@ -145,43 +139,36 @@ library Fusion {
         }
     }
 
-    /// @notice One child gene from one matron gene byte, one sire gene byte and the gene's chunk.
-    /// @param isCode True for genes 0..31 (levels), false for 32..39 (attribute indices).
-    /// @param matronGene The matron's gene byte (main << 4 | sub).
-    /// @param sireGene The sire's gene byte.
-    /// @param r The gene's 12-bit chunk.
-    /// @param pool The 32-bit detail pool of this birth.
-    /// @param mutations Mutating genes before this one in this birth.
-    /// @return childGene The child's gene byte.
-    /// @return mutationsAfter `mutations`, plus one if this gene mutated.
-    function fuseGene(bool isCode, uint256 matronGene, uint256 sireGene, uint256 r, uint256 pool, uint256 mutations)
-        internal
-        pure
-        returns (uint256 childGene, uint256 mutationsAfter)
-    {
+    /// @notice Selection and crossover: the child gene byte, before mutation, from one matron
+    /// gene byte, one sire gene byte and the gene's 12-bit chunk `r`.
+    function cross(uint256 matronGene, uint256 sireGene, uint256 r) internal pure returns (uint256) {
+        uint256 a = (r & SEL_MASK) < P_MAIN ? matronGene >> GenomeLib.MAIN_SHIFT : matronGene & GenomeLib.NIBBLE_MASK;
+        uint256 b = ((r >> SEL_S_SHIFT) & SEL_MASK) < P_MAIN
+            ? sireGene >> GenomeLib.MAIN_SHIFT
+            : sireGene & GenomeLib.NIBBLE_MASK;
+        return (r >> CROSS_SHIFT) & 1 == 0 ? (a << GenomeLib.MAIN_SHIFT) | b : (b << GenomeLib.MAIN_SHIFT) | a;
+    }
+
+    /// @notice The detail read by the k-th mutating gene of a birth: detail k mod 6 of the pool.
+    function detail(uint256 pool, uint256 k) internal pure returns (uint256) {
         unchecked {
-            uint256 a = (r & SEL_MASK) < P_MAIN ? matronGene >> GenomeLib.MAIN_SHIFT : matronGene & GenomeLib.NIBBLE_MASK;
-            uint256 b = ((r >> SEL_S_SHIFT) & SEL_MASK) < P_MAIN
-                ? sireGene >> GenomeLib.MAIN_SHIFT
-                : sireGene & GenomeLib.NIBBLE_MASK;
-            (uint256 main, uint256 sub) = (r >> CROSS_SHIFT) & 1 == 0 ? (a, b) : (b, a);
-            mutationsAfter = mutations;
-            if ((r >> MUT_SHIFT) < MUTATION) {
-                uint256 detail = (pool >> (DETAIL_BITS * (mutations % DETAILS))) & DETAIL_MASK;
-                main = mutate(isCode, main, detail);
-                mutationsAfter = mutations + 1;
-            }
-            childGene = (main << GenomeLib.MAIN_SHIFT) | sub;
+            return (pool >> (DETAIL_BITS * (k % DETAILS))) & DETAIL_MASK;
         }
     }
 
-    /// @notice The mutated main value, from the 5-bit `detail` d with v = d >> 1.
+    /// @notice A gene byte with its main value mutated by `d` (see mutate); the sub is kept.
+    function mutateGene(bool isCode, uint256 gene, uint256 d) internal pure returns (uint256) {
+        return
+            (mutate(isCode, gene >> GenomeLib.MAIN_SHIFT, d) << GenomeLib.MAIN_SHIFT) | (gene & GenomeLib.NIBBLE_MASK);
+    }
+
+    /// @notice The mutated main value, from the 5-bit detail d with v = d >> 1.
     /// @dev Code gene: d & 1 == 0 moves to a neighbouring level (up if v & 1 == 1, else down,
     /// reflecting 0 → 1 and 15 → 14); d & 1 == 1 draws the fresh level v.
     /// Attribute gene: always the fresh value v.
-    function mutate(bool isCode, uint256 main, uint256 detail) internal pure returns (uint256) {
-        uint256 v = detail >> 1;
-        if (!isCode || detail & 1 == 1) return v;
+    function mutate(bool isCode, uint256 main, uint256 d) internal pure returns (uint256) {
+        uint256 v = d >> 1;
+        if (!isCode || d & 1 == 1) return v;
         unchecked {
             if (v & 1 == 1) return main == GenomeLib.MAX_VALUE ? GenomeLib.MAX_VALUE - 1 : main + 1;
             return main == 0 ? 1 : main - 1;

@@ -151,8 +151,11 @@ contract FusionTest is TestBase {
         // Mutated mains (a neighbouring step from an end reflects: 0 -> 1, 15 -> 14) are checked
         // against the reference, which spells the rule out.
         (uint256 refCode, uint64 refAttrs) = ReferenceFusion.breed(
-            level == 0 ? 0 : ALL_ONES_CODE, level == 0 ? 0 : ALL_ONES_ATTRS, level == 0 ? 0 : ALL_ONES_CODE,
-            level == 0 ? 0 : ALL_ONES_ATTRS, seed
+            level == 0 ? 0 : ALL_ONES_CODE,
+            level == 0 ? 0 : ALL_ONES_ATTRS,
+            level == 0 ? 0 : ALL_ONES_CODE,
+            level == 0 ? 0 : ALL_ONES_ATTRS,
+            seed
         );
         assertEq(code, refCode, "code vs reference");
         assertEq(attrs, refAttrs, "attrs vs reference");

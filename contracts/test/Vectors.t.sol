@@ -30,7 +30,9 @@ contract VectorsTest is TestBase {
             if (bytes(line).length == 0) break; // end of file
             string[] memory fields = vm.split(line, " ");
             if (fields.length != 4) {
-                revert(string.concat("line ", vm.toString(lineNo), ": expected 4 fields, got ", vm.toString(fields.length)));
+                revert(
+                    string.concat("line ", vm.toString(lineNo), ": expected 4 fields, got ", vm.toString(fields.length))
+                );
             }
             (uint256 mc, uint64 ma) = genome(fields[0], lineNo, "matron");
             (uint256 sc, uint64 sa) = genome(fields[1], lineNo, "sire");
@@ -55,7 +57,17 @@ contract VectorsTest is TestBase {
     {
         bytes memory raw = vm.parseBytes(field);
         if (raw.length != 40) {
-            revert(string.concat("line ", vm.toString(lineNo), ": ", what, " must be 80 hex digits (40 bytes), got ", vm.toString(raw.length), " bytes"));
+            revert(
+                string.concat(
+                    "line ",
+                    vm.toString(lineNo),
+                    ": ",
+                    what,
+                    " must be 80 hex digits (40 bytes), got ",
+                    vm.toString(raw.length),
+                    " bytes"
+                )
+            );
         }
         assembly {
             code := mload(add(raw, 0x20))
@@ -64,19 +76,33 @@ contract VectorsTest is TestBase {
     }
 
     /// Names the first differing gene, its field (code or attrs) and main/sub, expected vs got.
-    function reportMismatch(uint256 lineNo, string memory line, uint256 code, uint64 attrs, uint256 wantCode, uint64 wantAttrs)
-        private
-        pure
-    {
+    function reportMismatch(
+        uint256 lineNo,
+        string memory line,
+        uint256 code,
+        uint64 attrs,
+        uint256 wantCode,
+        uint64 wantAttrs
+    ) private pure {
         for (uint256 g; g < GenomeLib.GENES; g++) {
             uint256 want = GenomeLib.gene(wantCode, wantAttrs, g);
             uint256 got = GenomeLib.gene(code, attrs, g);
             if (want == got) continue;
             revert(
                 string.concat(
-                    "line ", vm.toString(lineNo), ": child ", g < GenomeLib.CODE_GENES ? "code" : "attrs", " gene ",
-                    vm.toString(g), ((want ^ got) >> 4) != 0 ? " main" : " sub", " differs: expected byte 0x",
-                    hexByte(want), ", got 0x", hexByte(got), " | case: ", line
+                    "line ",
+                    vm.toString(lineNo),
+                    ": child ",
+                    g < GenomeLib.CODE_GENES ? "code" : "attrs",
+                    " gene ",
+                    vm.toString(g),
+                    ((want ^ got) >> 4) != 0 ? " main" : " sub",
+                    " differs: expected byte 0x",
+                    hexByte(want),
+                    ", got 0x",
+                    hexByte(got),
+                    " | case: ",
+                    line
                 )
             );
         }

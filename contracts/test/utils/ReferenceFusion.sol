@@ -17,8 +17,10 @@ library ReferenceFusion {
         uint256 k;
         for (uint256 g; g < 40; g++) {
             uint256 r = chunkOf(w0, w1, g);
-            uint256 a = (r & 7) < 6 ? GenomeLib.main(matronCode, matronAttrs, g) : GenomeLib.sub(matronCode, matronAttrs, g);
-            uint256 b = ((r >> 3) & 7) < 6 ? GenomeLib.main(sireCode, sireAttrs, g) : GenomeLib.sub(sireCode, sireAttrs, g);
+            uint256 a =
+                (r & 7) < 6 ? GenomeLib.main(matronCode, matronAttrs, g) : GenomeLib.sub(matronCode, matronAttrs, g);
+            uint256 b =
+                ((r >> 3) & 7) < 6 ? GenomeLib.main(sireCode, sireAttrs, g) : GenomeLib.sub(sireCode, sireAttrs, g);
             (uint256 main, uint256 sub) = (r >> 6) & 1 == 0 ? (a, b) : (b, a);
             if ((r >> 7) & 31 < 1) {
                 uint256 d = (pool >> (5 * (k % 6))) & 31;
