@@ -53,6 +53,119 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// The dev world: local chain, contract, genesis characters, indexer, keeper, API, web app.
+    Dev {
+        /// Where chain state and the index live.
+        #[arg(long, default_value = ".chimera/dev")]
+        data_dir: std::path::PathBuf,
+        /// Start from an empty chain and index.
+        #[arg(long)]
+        reset: bool,
+        /// Port of the API and web app on 127.0.0.1.
+        #[arg(long, default_value_t = 8080)]
+        port: u16,
+        /// Port of the local chain on 127.0.0.1.
+        #[arg(long, default_value_t = 8545)]
+        anvil_port: u16,
+        /// Genesis characters on a fresh chain.
+        #[arg(long, default_value_t = 12)]
+        genesis: usize,
+        /// Seconds per block.
+        #[arg(long, default_value_t = 1)]
+        block_time: u64,
+    },
+    /// The platform service against any EVM JSON-RPC node: indexer, optional keeper, API.
+    Serve {
+        /// JSON-RPC URL of the node.
+        #[arg(long, env = "CHIMERA_RPC_URL")]
+        rpc_url: String,
+        /// The Chimera contract's address.
+        #[arg(long, env = "CHIMERA_CONTRACT")]
+        contract: String,
+        /// The contract's deployment block (where indexing starts).
+        #[arg(long, env = "CHIMERA_FROM_BLOCK", default_value_t = 0)]
+        from_block: u64,
+        /// Blocks a change must be buried under before it is indexed.
+        #[arg(long, env = "CHIMERA_CONFIRMATIONS", default_value_t = 2)]
+        confirmations: u64,
+        /// Private key of the keeper that hatches births (optional).
+        #[arg(long, env = "CHIMERA_KEEPER_KEY", hide_env_values = true)]
+        keeper_key: Option<String>,
+        /// Address to listen on.
+        #[arg(long, env = "CHIMERA_LISTEN", default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// Where the index lives.
+        #[arg(long, env = "CHIMERA_DATA_DIR", default_value = ".chimera/serve")]
+        data_dir: std::path::PathBuf,
+        /// The URL players reach this service at (links and sign-in use it).
+        #[arg(long, env = "CHIMERA_PUBLIC_URL")]
+        public_url: Option<String>,
+        /// The built web app to serve at / (default web/dist when it exists).
+        #[arg(long, env = "CHIMERA_WEB_DIR")]
+        web_dir: Option<std::path::PathBuf>,
+    },
+    /// Deploy the Chimera contract to a node and print its address and block.
+    Deploy {
+        /// JSON-RPC URL of the node.
+        #[arg(long, env = "CHIMERA_RPC_URL")]
+        rpc_url: String,
+        /// The deployer's private key (it becomes admin and minter).
+        #[arg(long, env = "CHIMERA_DEPLOYER_KEY", hide_env_values = true)]
+        private_key: String,
+        /// tokenURI prefix, e.g. https://chimera.example/api/tokens/
+        #[arg(long)]
+        base_uri: String,
+        /// Most genesis characters the minter may create.
+        #[arg(long, default_value_t = 10_000)]
+        genesis_cap: u64,
+    },
+    /// Print the contract's events as JSON lines (genomes decoded), from a block or live.
+    Watch {
+        /// JSON-RPC URL of the node.
+        #[arg(long, env = "CHIMERA_RPC_URL")]
+        rpc_url: String,
+        /// The Chimera contract's address.
+        #[arg(long, env = "CHIMERA_CONTRACT")]
+        contract: String,
+        /// First block (default: live from the next block).
+        #[arg(long)]
+        from_block: Option<u64>,
+        /// Exit once caught up with the chain's head.
+        #[arg(long)]
+        until_head: bool,
+    },
+    /// Render one genome's portrait to a PNG file.
+    Render {
+        /// The genome: 80 hex digits, optional 0x.
+        hex: String,
+        /// Output file.
+        #[arg(short, long, default_value = "portrait.png")]
+        out: std::path::PathBuf,
+        /// Edge in pixels (default: the model's size).
+        #[arg(long)]
+        size: Option<u32>,
+    },
+    /// A contact sheet: random portraits, or one attribute slot swept over its 16 values.
+    Sheet {
+        /// Output file.
+        #[arg(short, long, default_value = "sheet.png")]
+        out: std::path::PathBuf,
+        /// Seed of the random genomes.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Rows.
+        #[arg(long, default_value_t = 4)]
+        rows: usize,
+        /// Columns (ignored with --sweep, which shows 16).
+        #[arg(long, default_value_t = 8)]
+        columns: usize,
+        /// Sweep this attribute slot (a name such as hair_style) along each row.
+        #[arg(long)]
+        sweep: Option<String>,
+        /// Cell size in pixels (default: the model's size).
+        #[arg(long)]
+        cell: Option<u32>,
+    },
     /// A short tour: random parents, their child under the on-chain law, and why.
     Demo {
         /// Seed for the random parents and the birth.
@@ -155,8 +268,89 @@ pub fn run(cli: Cli, out: &mut impl std::io::Write) -> Result<()> {
             }
         }
         Command::Demo { seed } => demo(seed, out)?,
+        Command::Render { hex, out: path, size } => {
+            let genome = Genome::from_hex(hex.trim())?;
+            let png = crate::generator::render_png(&crate::generator::default_model_path(), &genome, size)?;
+            std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        Command::Sheet { out: path, seed, rows, columns, sweep, cell } => {
+            use crate::generator::{ContactSheet, SheetLayout};
+            let layout = match sweep {
+                Some(name) => {
+                    let (slot, _) = crate::genome::attributes::slot_by_name(&name).ok_or_else(|| {
+                        let names: Vec<_> = crate::genome::SLOT_TABLE.iter().map(|s| s.name).collect();
+                        anyhow::anyhow!("--sweep must be an attribute slot ({}), got {name:?}", names.join(", "))
+                    })?;
+                    SheetLayout::Sweep { seed, rows, slot }
+                }
+                None => SheetLayout::Random { seed, rows, columns },
+            };
+            let sheet = ContactSheet { layout, cell, labels: true };
+            let png = crate::generator::contact_sheet_png(&crate::generator::default_model_path(), &sheet)?;
+            std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+            writeln!(out, "wrote {}", path.display())?;
+        }
+        Command::Dev { data_dir, reset, port, anvil_port, genesis, block_time } => {
+            let config = crate::dev::DevConfig {
+                data_dir,
+                reset,
+                port,
+                anvil_port,
+                genesis,
+                block_time,
+                model: crate::generator::default_model_path(),
+                web_dir: "web/dist".into(),
+            };
+            runtime()?.block_on(crate::dev::run(config))?;
+        }
+        Command::Serve { rpc_url, contract, from_block, confirmations, keeper_key, listen, data_dir, public_url, web_dir } => {
+            let config = crate::service::ServiceConfig {
+                rpc_url,
+                contract: parse_address("--contract", &contract)?,
+                from_block,
+                confirmations,
+                keeper_key,
+                listen,
+                data_dir,
+                public_url,
+                model: crate::generator::default_model_path(),
+                web_dir: web_dir.or_else(|| std::path::Path::new("web/dist/index.html").exists().then(|| "web/dist".into())),
+                poll_interval: std::time::Duration::from_secs(1),
+                progress: true,
+            };
+            runtime()?.block_on(async {
+                let service = crate::service::Service::start(config).await?;
+                eprintln!("chimera serving on http://{}", service.local_addr);
+                service.run_until(async { let _ = tokio::signal::ctrl_c().await; }).await
+            })?;
+        }
+        Command::Deploy { rpc_url, private_key, base_uri, genesis_cap } => {
+            let (address, block) = runtime()?.block_on(async {
+                let provider = crate::chain::connect_with_key(&rpc_url, &private_key)?;
+                crate::chain::contract::deploy(&provider, &base_uri, genesis_cap).await
+            })?;
+            writeln!(out, "{}", serde_json::json!({ "address": address.to_checksum(None), "block": block }))?;
+        }
+        Command::Watch { rpc_url, contract, from_block, until_head } => {
+            let contract = parse_address("--contract", &contract)?;
+            runtime()?.block_on(async {
+                let provider = crate::chain::connect(&rpc_url)?;
+                let range = crate::chain::watch::WatchRange { from_block, until_head, poll_interval: std::time::Duration::from_secs(1) };
+                crate::chain::watch::watch(&provider, contract, range, out).await
+            })?;
+        }
     }
     Ok(())
+}
+
+/// The async runtime for the commands that talk to a network.
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Runtime::new()?)
+}
+
+fn parse_address(flag: &str, text: &str) -> Result<alloy::primitives::Address> {
+    text.trim().parse().map_err(|_| anyhow::anyhow!("{flag} must be a 0x address of 40 hex digits, got {text:?}"))
 }
 
 /// A seed from a decimal number (as 32 big-endian bytes) or `0x` + 64 hex digits.

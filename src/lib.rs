@@ -14,6 +14,14 @@
 //! - [`fusion`] — the fusion engine. `fusion::breed` is the on-chain law (selection, crossover,
 //!   mutation, randomness from keccak256 over a seed), byte-identical to `contracts/src/Fusion.sol`;
 //!   `fusion::lab` holds the off-chain operators (k-point, means, logic, many parents). Pure.
+//! - [`preference`] — each owner's taste, learned from labels on generated characters: label
+//!   books, the labelling queue, logistic / Bradley–Terry / softmax fits on the genome's features,
+//!   and what a model does — score, rank, ideal, nudge, match, group, steer breeding. Pure: values
+//!   and explicit seeds in, values out; the API exposes its types as they are.
+//! - [`generator`] — the portrait generator: loads `models/generator.onnx` once (ONNX Runtime),
+//!   checks it against the spec, batches concurrent requests into one run on its own thread, caches
+//!   portraits by (model hash, main genes) and renders PNGs and contact sheets. Called by the CLI
+//!   and the API.
 //! - [`vectors`] — the shared test-vector file that Rust and Solidity are both checked against.
 //! - [`cli`] — the `chimera` command's subcommands; `src/main.rs` only parses and dispatches.
 //!
@@ -21,7 +29,13 @@
 //! `models/` (the portrait generator's training world and model card), `web/` (the player's app),
 //! `tests/` (integration tests named after the surface they exercise), `benches/` (criterion).
 
+pub mod chain;
+pub mod dev;
 pub mod cli;
 pub mod fusion;
+pub mod api;
+pub mod generator;
 pub mod genome;
+pub mod service;
+pub mod store;
 pub mod vectors;
