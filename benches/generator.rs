@@ -66,6 +66,7 @@ fn serve(c: &mut Criterion) {
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let mut group = c.benchmark_group("serve");
     for concurrent in [1usize, 64] {
+        let before = generator.stats();
         group.throughput(Throughput::Elements(concurrent as u64));
         group.bench_function(BenchmarkId::new("concurrent_requests", concurrent), |b| {
             b.iter_batched(
@@ -87,10 +88,14 @@ fn serve(c: &mut Criterion) {
                 criterion::BatchSize::SmallInput,
             )
         });
+        let after = generator.stats();
+        let (requests, runs) = (after.requests - before.requests, after.runs - before.runs);
+        println!(
+            "serve/{concurrent}: {requests} requests in {runs} runs, mean batch {:.1}",
+            requests as f64 / runs as f64
+        );
     }
     group.finish();
-    let stats = generator.stats();
-    println!("serve: {} requests in {} runs, mean batch {:.1}", stats.requests, stats.runs, stats.mean_batch());
 }
 
 fn png_and_cache(c: &mut Criterion) {

@@ -103,6 +103,9 @@ pub enum Command {
         /// The built web app to serve at / (default web/dist when it exists).
         #[arg(long, env = "CHIMERA_WEB_DIR")]
         web_dir: Option<std::path::PathBuf>,
+        /// Blocks per eth_getLogs call (lower it for providers that cap log ranges).
+        #[arg(long, env = "CHIMERA_BATCH_BLOCKS", default_value_t = 2_000)]
+        batch_blocks: u64,
     },
     /// Deploy the Chimera contract to a node and print its address and block.
     Deploy {
@@ -304,7 +307,7 @@ pub fn run(cli: Cli, out: &mut impl std::io::Write) -> Result<()> {
             };
             runtime()?.block_on(crate::dev::run(config))?;
         }
-        Command::Serve { rpc_url, contract, from_block, confirmations, keeper_key, listen, data_dir, public_url, web_dir } => {
+        Command::Serve { rpc_url, contract, from_block, confirmations, keeper_key, listen, data_dir, public_url, web_dir, batch_blocks } => {
             let config = crate::service::ServiceConfig {
                 rpc_url,
                 contract: parse_address("--contract", &contract)?,
@@ -318,6 +321,7 @@ pub fn run(cli: Cli, out: &mut impl std::io::Write) -> Result<()> {
                 web_dir: web_dir.or_else(|| std::path::Path::new("web/dist/index.html").exists().then(|| "web/dist".into())),
                 poll_interval: std::time::Duration::from_secs(1),
                 progress: true,
+                batch_blocks,
             };
             runtime()?.block_on(async {
                 let service = crate::service::Service::start(config).await?;

@@ -150,6 +150,7 @@ pub async fn run(config: DevConfig) -> Result<()> {
         web_dir: config.web_dir.join("index.html").exists().then(|| config.web_dir.clone()),
         poll_interval: Duration::from_millis(500),
         progress: true,
+        batch_blocks: 2_000,
     })
     .await?;
     print_banner(&public_url, &rpc_url, &deployment, config.web_dir.join("index.html").exists());

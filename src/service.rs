@@ -43,6 +43,8 @@ pub struct ServiceConfig {
     pub poll_interval: Duration,
     /// Show a progress bar while backfilling.
     pub progress: bool,
+    /// Blocks per `eth_getLogs` call (some providers cap the range).
+    pub batch_blocks: u64,
 }
 
 /// A running service. Its tasks live until [`Service::stop`]; nothing is spawned detached.
@@ -82,6 +84,7 @@ impl Service {
         indexer_config.confirmations = config.confirmations;
         indexer_config.poll_interval = config.poll_interval;
         indexer_config.progress = config.progress;
+        indexer_config.batch_blocks = config.batch_blocks.max(1);
         let indexer = Indexer::new(provider.clone(), store.clone(), indexer_config).with_born_channel(born_tx);
         let rx = shutdown_rx.clone();
         tasks.spawn(async move { indexer.run(rx).await.context("indexer") });

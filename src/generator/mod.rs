@@ -75,8 +75,8 @@ pub struct GeneratorConfig {
 }
 
 impl GeneratorConfig {
-    /// Defaults for the model at `model`: batches of up to 32 or 3 ms, a cache of 4096
-    /// portraits or 256 MiB.
+    /// Defaults for the model at `model`: [`BatchConfig::default`], a cache of 4096 portraits or
+    /// 256 MiB.
     pub fn new(model: impl Into<PathBuf>) -> Self {
         GeneratorConfig {
             model: model.into(),

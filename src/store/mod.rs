@@ -308,6 +308,23 @@ impl Store {
         Ok(self.meta.get("birth_fee")?.map(|v| u128::from_le_bytes(v.as_ref().try_into().unwrap_or([0; 16]))).unwrap_or(0))
     }
 
+    /// Every entry of the chain-derived trees (tokens, owners, children, pending, birth fee), in
+    /// key order: two stores that indexed the same chain hold identical snapshots, however
+    /// their ingestion was interrupted. Used by the crash-recovery tests and `chimera` tooling.
+    pub fn chain_snapshot(&self) -> Result<Vec<(&'static str, Vec<u8>, Vec<u8>)>, StoreError> {
+        let mut out = Vec::new();
+        for (name, tree) in [("tokens", &self.tokens), ("owners", &self.owners), ("children", &self.children), ("pending", &self.pending)] {
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                out.push((name, k.to_vec(), v.to_vec()));
+            }
+        }
+        if let Some(fee) = self.meta.get("birth_fee")? {
+            out.push(("meta", b"birth_fee".to_vec(), fee.to_vec()));
+        }
+        Ok(out)
+    }
+
     // ------------------------------------------------------------------ keeper
 
     /// The keeper's transaction for this birth at this birth block, if it sent one.
