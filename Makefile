@@ -1,28 +1,42 @@
-# Chimera's two commands: `make run` (set up, then the main job) and `make test` (set up, then
+# Chimera's two commands: `make run` (set up, then the dev world) and `make test` (set up, then
 # every test). Both install what they need themselves; see README.md.
 
 CARGO ?= cargo
 
-.PHONY: setup run test bench gas vectors
+.PHONY: setup web run test bench gas vectors demo
 
 ## Install the toolchain the repo pins: Foundry (anvil, forge, cast) + solc + OpenZeppelin from
-## npm, and the ONNX Runtime library from its PyPI wheel. Idempotent and quick when done.
+## npm (and `forge build`), the ONNX Runtime library from its PyPI wheel. Idempotent.
 setup:
 	bash contracts/scripts/setup.sh
-	@if [ -f scripts/setup_onnxruntime.sh ]; then bash scripts/setup_onnxruntime.sh; fi
+	bash scripts/export_contract_artifact.sh
+	bash scripts/setup_onnxruntime.sh
 
-## The main job. For now: the genome and fusion demo (the dev world arrives with the platform).
-run: setup
-	$(CARGO) run --release --quiet -- demo
+## The web app, built into web/dist (served at / by the service).
+web:
+	@if [ -f web/scripts/build.sh ]; then bash web/scripts/build.sh; fi
 
-## Every test: forge (unit, fuzz, the shared vectors), then cargo (unit, property, anvil round trip).
+## The main job: the dev world — local chain, contract, genesis characters, indexer, keeper,
+## API and web app on 127.0.0.1. Ctrl-C stops it; `make run ARGS=--reset` starts afresh.
+run: setup web
+	$(CARGO) run --release --quiet -- dev $(ARGS)
+
+## Every test: forge (unit, fuzz, the shared vectors), cargo (unit, property, generator, anvil
+## round trip, platform end to end, reorg, SIGKILL recovery), then the web app end to end.
 test: setup
 	bash contracts/scripts/test.sh
+	$(CARGO) build --quiet --bin chimera
 	$(CARGO) test --no-fail-fast
+	@if [ -f web/scripts/e2e.sh ]; then CHIMERA_BIN=$(CURDIR)/target/debug/chimera bash web/scripts/e2e.sh; fi
 
-## Benchmarks: criterion (fusion vs its keccak floor) and forge gas figures.
+## Benchmarks: criterion (fusion vs its keccak floor, generator batching, preference), the
+## platform (indexing, requests/s under wrk), forge gas figures.
 bench: setup
+	@command -v wrk >/dev/null || (apt-get install -y wrk >/dev/null 2>&1 || echo "wrk could not be installed: the HTTP figures will be skipped")
 	$(CARGO) bench --bench fusion
+	$(CARGO) bench --bench generator
+	$(CARGO) bench --bench preference
+	$(CARGO) bench --bench platform
 	bash contracts/scripts/gas.sh
 
 gas: setup
@@ -31,3 +45,7 @@ gas: setup
 ## Regenerate the shared breed vectors from the Rust engine (review the diff before committing).
 vectors:
 	$(CARGO) run --quiet -- vectors
+
+## The genome and fusion tour, no chain needed.
+demo:
+	$(CARGO) run --quiet -- demo

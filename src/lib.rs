@@ -22,6 +22,15 @@
 //!   checks it against the spec, batches concurrent requests into one run on its own thread, caches
 //!   portraits by (model hash, main genes) and renders PNGs and contact sheets. Called by the CLI
 //!   and the API.
+//! - [`chain`] — everything that talks to an EVM node (alloy): contract bindings and deployment,
+//!   event decoding, the indexer (backfill, follow, confirmations, reorg rollback), the keeper
+//!   that hatches births, and `chimera watch`.
+//! - [`store`] — the embedded sled store: the chain mirror (tokens, owners, lineage, pending
+//!   births), written one block per atomic transaction with undo logs; portraits, sessions, nonces.
+//! - [`api`] — the HTTP API (axum): metadata, portraits, previews, lab fusion, Sign-In with
+//!   Ethereum, OpenAPI, metrics. One error type, one shared context.
+//! - [`service`] — starts and stops indexer, keeper, pre-renderer and API together (`chimera serve`);
+//!   [`dev`] — the one-command dev world around it (anvil, deployment, genesis; `chimera dev`).
 //! - [`vectors`] — the shared test-vector file that Rust and Solidity are both checked against.
 //! - [`cli`] — the `chimera` command's subcommands; `src/main.rs` only parses and dispatches.
 //!
@@ -29,13 +38,14 @@
 //! `models/` (the portrait generator's training world and model card), `web/` (the player's app),
 //! `tests/` (integration tests named after the surface they exercise), `benches/` (criterion).
 
-pub mod chain;
-pub mod dev;
-pub mod cli;
-pub mod fusion;
 pub mod api;
+pub mod chain;
+pub mod cli;
+pub mod dev;
+pub mod fusion;
 pub mod generator;
 pub mod genome;
+pub mod preference;
 pub mod service;
 pub mod store;
 pub mod vectors;

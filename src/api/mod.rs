@@ -6,6 +6,8 @@
 //! - [`tokens`] — `/api/tokens…`: ERC-721 metadata (what `tokenURI` points at), lists, family trees, portraits.
 //! - [`genomes`] — `/api/genomes/{hex}…`: decode and render any genome (rate-limited).
 //! - [`fusion`] — `/api/preview` (children under the on-chain law) and `/api/fuse` (lab operators).
+//! - [`taste`] — `/api/taste…`: each signed-in owner's labels and taste model — queue, score, rank,
+//!   ideal, nudge, mates, match, groups (the engine is `crate::preference`).
 //! - [`auth`] — Sign-In with Ethereum (EIP-4361): nonce, verify, logout, me; the [`auth::AuthUser`] extractor.
 //! - [`ops`] — `/api/contract`, `/healthz`, `/metrics`, `/api/openapi.json`, the rate limiter and request counters.
 //! - [`error`] — [`ApiError`], the one error type; [`extract`] — extractors whose rejections are JSON.
@@ -18,6 +20,7 @@ pub mod extract;
 pub mod fusion;
 pub mod genomes;
 pub mod ops;
+pub mod taste;
 pub mod tokens;
 
 pub use error::ApiError;
@@ -84,6 +87,7 @@ pub fn router(ctx: ApiContext, static_dir: Option<&std::path::Path>) -> Router {
         .merge(genomes::routes(ctx.clone()))
         .merge(fusion::routes())
         .merge(auth::routes())
+        .merge(taste::routes())
         .merge(ops::routes());
     let mut app = api;
     if let Some(dir) = static_dir {

@@ -146,6 +146,9 @@ pub async fn metrics(State(ctx): State<ApiContext>) -> Result<Response, ApiError
         super::genomes::decode, super::genomes::image,
         super::fusion::preview, super::fusion::fuse,
         super::auth::nonce, super::auth::verify, super::auth::logout, super::auth::me,
+        super::taste::status, super::taste::add_label, super::taste::skip, super::taste::undo, super::taste::list_labels,
+        super::taste::delete_labels, super::taste::set_classes, super::taste::queue, super::taste::score, super::taste::rank,
+        super::taste::ideal, super::taste::nudge, super::taste::mates, super::taste::match_owner, super::taste::group,
         contract, healthz, metrics, openapi,
     ),
     components(schemas(super::error::ErrorBody))

@@ -4,7 +4,7 @@
 //! `contracts/src/Fusion.sol` implements the same function; `tests/vectors/breed.hex` (generated
 //! from this file by `chimera vectors`) holds both to byte-identical children.
 
-use crate::genome::{gene_kind, Gene, GeneKind, Genome, GENES};
+use crate::genome::{gene_kind, GeneKind, Genome, GENES};
 use keccak_asm::Keccak256;
 
 /// The 32-byte seed of one birth. On chain it is
@@ -185,29 +185,34 @@ fn breed_inner(
 ) -> Genome {
     let words = [draw(seed, 0), draw(seed, 1)];
     let detail_pool = bits(&words[0], 240, 16) | (bits(&words[1], 240, 16) << 16);
+    let (m_bytes, s_bytes) = (matron.as_bytes(), sire.as_bytes());
     let mut mutations = 0usize;
-    let mut child = Genome::default();
+    let mut child = [0u8; GENES];
     for g in 0..GENES {
         let r = bits(&words[g / 20], 12 * (g % 20), 12);
         let (sel_m, sel_s, cross, mutate_draw) = (r & 7, (r >> 3) & 7, (r >> 6) & 1, r >> 7);
-        let (m, s) = (matron.gene(g), sire.gene(g));
         let p_main = law.p_main[g] as u32;
-        let (a, a_src) = if sel_m < p_main { (m.main, Source::MatronMain) } else { (m.sub, Source::MatronSub) };
-        let (b, b_src) = if sel_s < p_main { (s.main, Source::SireMain) } else { (s.sub, Source::SireSub) };
-        let ((mut main, main_src), (sub, sub_src)) =
-            if cross == 0 { ((a, a_src), (b, b_src)) } else { ((b, b_src), (a, a_src)) };
+        // A parent's contribution: the high nibble (main) or the low one (sub) of its byte.
+        let a_main = sel_m < p_main;
+        let b_main = sel_s < p_main;
+        let a = if a_main { m_bytes[g] >> 4 } else { m_bytes[g] & 0x0f };
+        let b = if b_main { s_bytes[g] >> 4 } else { s_bytes[g] & 0x0f };
+        let (mut main, sub) = if cross == 0 { (a, b) } else { (b, a) };
         let mutated = mutate_draw < law.mutation[g] as u32;
         if mutated {
             let detail = (detail_pool >> (5 * (mutations % 6))) & 31;
             main = mutate(gene_kind(g), main, detail);
             mutations += 1;
         }
-        child.set_gene(g, Gene { main, sub });
+        child[g] = (main << 4) | sub;
         if let Some(o) = origins.as_deref_mut() {
-            o[g] = GeneOrigin { main: main_src, sub: sub_src, mutated };
+            let a_src = if a_main { Source::MatronMain } else { Source::MatronSub };
+            let b_src = if b_main { Source::SireMain } else { Source::SireSub };
+            let (main, sub) = if cross == 0 { (a_src, b_src) } else { (b_src, a_src) };
+            o[g] = GeneOrigin { main, sub, mutated };
         }
     }
-    child
+    Genome::from_bytes(child)
 }
 
 /// The probability that gene `g` of a child shows each parent's main and sub value as its main,

@@ -14,6 +14,7 @@
 //! | `sessions` | session id (32 bytes) | [`Session`] (bincode) |
 //! | `nonces` | sign-in nonce (UTF-8) | expiry, unix seconds (u64 BE) |
 //! | `keeper` | pending id (u64 BE) ‖ birth block (u64 BE) | the keeper's `hatch` transaction hash |
+//! | `labels` | owner (20 bytes) ‖ book name (`taste`, `classes`) | the owner's `LabelBook` (JSON) |
 //!
 //! ## Exactly once, crash-safe, reorg-safe
 //!
@@ -81,6 +82,8 @@ pub struct Store {
     nonces: sled::Tree,
     /// hatch transactions the keeper sent.
     keeper: sled::Tree,
+    /// owners' label books.
+    labels: sled::Tree,
 }
 
 fn decode<T: serde::de::DeserializeOwned>(tree: &'static str, bytes: &[u8]) -> Result<T, StoreError> {
@@ -132,6 +135,7 @@ impl Store {
             sessions: db.open_tree("sessions")?,
             nonces: db.open_tree("nonces")?,
             keeper: db.open_tree("keeper")?,
+            labels: db.open_tree("labels")?,
             db,
         })
     }
@@ -323,6 +327,31 @@ impl Store {
             out.push(("meta", b"birth_fee".to_vec(), fee.to_vec()));
         }
         Ok(out)
+    }
+
+    // ------------------------------------------------------------------ owners' labels
+
+    /// An owner's label book `name`, if they have one.
+    pub fn label_book(&self, owner: &[u8; 20], name: &str) -> Result<Option<crate::preference::LabelBook>, StoreError> {
+        let mut key = owner.to_vec();
+        key.extend_from_slice(name.as_bytes());
+        self.labels
+            .get(key)?
+            .map(|v| serde_json::from_slice(&v).map_err(|e| StoreError::Corrupt { tree: "labels", message: e.to_string() }))
+            .transpose()
+    }
+
+    /// Store (or with None, delete) an owner's label book; flushed before returning, so an
+    /// acknowledged label survives a crash.
+    pub fn put_label_book(&self, owner: &[u8; 20], name: &str, book: Option<&crate::preference::LabelBook>) -> Result<(), StoreError> {
+        let mut key = owner.to_vec();
+        key.extend_from_slice(name.as_bytes());
+        match book {
+            Some(book) => self.labels.insert(key, serde_json::to_vec(book).expect("label books serialise"))?,
+            None => self.labels.remove(key)?,
+        };
+        self.db.flush()?;
+        Ok(())
     }
 
     // ------------------------------------------------------------------ keeper
