@@ -6,10 +6,10 @@
 //! batched/single ratio.
 
 use chimera::generator::{self, BatchConfig, Generator, GeneratorConfig, Model, PortraitCache, RgbImage};
-use chimera::genome::{Genome, GENES};
+use chimera::genome::Genome;
 use criterion::{criterion_group, BenchmarkId, Criterion, Throughput};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -33,11 +33,7 @@ fn model_path() -> PathBuf {
 
 fn random_genomes(rng: &mut ChaCha8Rng, n: usize) -> Vec<Genome> {
     (0..n)
-        .map(|_| {
-            let mut bytes = [0u8; GENES];
-            rng.fill_bytes(&mut bytes);
-            Genome::from_bytes(bytes)
-        })
+        .map(|_| Genome::random(rng))
         .collect()
 }
 

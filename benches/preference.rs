@@ -48,28 +48,49 @@ fn benches(c: &mut Criterion) {
     let owner = SimulatedOwner::new("attributes", 7);
     let book = random_swipes(&owner, 1000, 11);
     let ridge = FitOptions::default();
-    let relevance = FitOptions { relevance: true, ..FitOptions::default() };
+    let relevance = FitOptions {
+        relevance: true,
+        ..FitOptions::default()
+    };
     let mut group = c.benchmark_group("preference");
     group.sample_size(20);
-    group.bench_function("fit 1 000 swipes (L2, Newton)", |b| b.iter(|| TasteModel::fit(black_box(&book), &ridge).unwrap()));
-    group.bench_function("fit 1 000 swipes (per-gene relevance)", |b| b.iter(|| TasteModel::fit(black_box(&book), &relevance).unwrap()));
+    group.bench_function("fit 1 000 swipes (L2, Newton)", |b| {
+        b.iter(|| TasteModel::fit(black_box(&book), &ridge).unwrap())
+    });
+    group.bench_function("fit 1 000 swipes (per-gene relevance)", |b| {
+        b.iter(|| TasteModel::fit(black_box(&book), &relevance).unwrap())
+    });
     let model = TasteModel::fit(&book, &ridge).unwrap();
     let tokens = genomes(1_000_000, 3);
     let ranker = Ranker::new(model.table(0));
-    group.bench_function("rank 1 M genomes, top 100", |b| b.iter(|| ranker.top(black_box(&tokens), 100)));
+    group.bench_function("rank 1 M genomes, top 100", |b| {
+        b.iter(|| ranker.top(black_box(&tokens), 100))
+    });
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let tables: Vec<GeneTable> = (0..100_000).map(|_| random_table(&mut rng)).collect();
     let bank = ModelBank::new(&tables);
     let mut out = vec![0f32; bank.len()];
-    group.bench_function("score 1 token by 100 000 models", |b| b.iter(|| bank.log_odds_into(black_box(&tokens[0]), &mut out)));
+    group.bench_function("score 1 token by 100 000 models", |b| {
+        b.iter(|| bank.log_odds_into(black_box(&tokens[0]), &mut out))
+    });
     let law = BreedingLaw::ONCHAIN;
     group.bench_function("exact expected child score, one pair", |b| {
-        b.iter(|| expected_child_score(model.table(0), black_box(&tokens[1]), black_box(&tokens[2]), &law))
+        b.iter(|| {
+            expected_child_score(
+                model.table(0),
+                black_box(&tokens[1]),
+                black_box(&tokens[2]),
+                &law,
+            )
+        })
     });
     group.bench_function("exact expected child score, 1 M mates", |b| {
         b.iter(|| {
             let table = MateTable::new(model.table(0), &tokens[1], &law);
-            tokens.iter().map(|m| table.expected(m)).fold(f64::MIN, f64::max)
+            tokens
+                .iter()
+                .map(|m| table.expected(m))
+                .fold(f64::MIN, f64::max)
         })
     });
     group.finish();
@@ -80,7 +101,10 @@ fn summary() {
     let owner = SimulatedOwner::new("attributes", 7);
     let book = random_swipes(&owner, 1000, 11);
     let ridge = FitOptions::default();
-    let relevance = FitOptions { relevance: true, ..FitOptions::default() };
+    let relevance = FitOptions {
+        relevance: true,
+        ..FitOptions::default()
+    };
     let fit_ms = median_ms(51, || {
         black_box(TasteModel::fit(&book, &ridge).unwrap());
     });
@@ -106,12 +130,20 @@ fn summary() {
     let law = BreedingLaw::ONCHAIN;
     let steer_ms = median_ms(11, || {
         let table = MateTable::new(model.table(0), &tokens[1], &law);
-        black_box(tokens.iter().map(|m| table.expected(m)).fold(f64::MIN, f64::max));
+        black_box(
+            tokens
+                .iter()
+                .map(|m| table.expected(m))
+                .fold(f64::MIN, f64::max),
+        );
     });
     println!();
     println!("| what (one core) | median | goal |");
     println!("|---|---|---|");
-    println!("| fit 1 000 swipes, L2 Newton ({} steps) | {fit_ms:.2} ms | ≤ 2 ms |", model.summary().iterations);
+    println!(
+        "| fit 1 000 swipes, L2 Newton ({} steps) | {fit_ms:.2} ms | ≤ 2 ms |",
+        model.summary().iterations
+    );
     println!("| fit 1 000 swipes, per-gene relevance | {fit_rel_ms:.2} ms | — |");
     println!("| rank 1 M genomes, top 100 | {rank_ms:.2} ms | ≤ 15 ms |");
     println!("| 1 token × 100 000 models | {bank_ms:.2} ms | ≤ 10 ms |");

@@ -25,8 +25,13 @@ fn write_csv(path: &std::path::Path, rows: &[(Genome, bool)]) -> std::io::Result
 
 fn main() -> std::io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let dir = std::path::PathBuf::from(args.first().expect("usage: sklearn_labels OUT_DIR [LABELS]"));
-    let n: usize = args.get(1).map_or(1000, |v| v.parse().expect("LABELS is a number"));
+    let dir = std::path::PathBuf::from(
+        args.first()
+            .expect("usage: sklearn_labels OUT_DIR [LABELS]"),
+    );
+    let n: usize = args
+        .get(1)
+        .map_or(1000, |v| v.parse().expect("LABELS is a number"));
     std::fs::create_dir_all(&dir)?;
     let owner = SimulatedOwner::new("attributes", 7);
     let book = random_swipes(&owner, n, 11);
@@ -38,7 +43,10 @@ fn main() -> std::io::Result<()> {
         })
         .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(99);
-    let test: Vec<(Genome, bool)> = (0..4000).map(|_| random_genome(&mut rng)).map(|g| (g, owner.likes(&g))).collect();
+    let test: Vec<(Genome, bool)> = (0..4000)
+        .map(|_| random_genome(&mut rng))
+        .map(|g| (g, owner.likes(&g)))
+        .collect();
     write_csv(&dir.join("train.csv"), &train)?;
     write_csv(&dir.join("test.csv"), &test)?;
 
@@ -52,7 +60,11 @@ fn main() -> std::io::Result<()> {
         .collect();
     times.sort_by(f64::total_cmp);
     let model = TasteModel::fit(&book, &options).expect("labels");
-    let accuracy = test.iter().filter(|(g, t)| (model.like(g) >= 0.5) == *t).count() as f64 / test.len() as f64;
+    let accuracy = test
+        .iter()
+        .filter(|(g, t)| (model.like(g) >= 0.5) == *t)
+        .count() as f64
+        / test.len() as f64;
     println!(
         "{{\"labels\": {n}, \"l2\": {}, \"fit_ms_median\": {:.4}, \"fit_ms_min\": {:.4}, \"accuracy\": {accuracy:.4}, \"newton_steps\": {}}}",
         options.l2,

@@ -15,9 +15,17 @@ fn main() {
     let has = |flag: &str| args.iter().any(|a| a == flag);
     let value = |flag: &str| -> Option<u64> {
         let i = args.iter().position(|a| a == flag)?;
-        Some(args.get(i + 1).and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("{flag} takes a number")))
+        Some(
+            args.get(i + 1)
+                .and_then(|v| v.parse().ok())
+                .unwrap_or_else(|| panic!("{flag} takes a number")),
+        )
     };
-    let mut config = if has("--small") { HarnessConfig::small() } else { HarnessConfig::full() };
+    let mut config = if has("--small") {
+        HarnessConfig::small()
+    } else {
+        HarnessConfig::full()
+    };
     config.fit.relevance = !has("--ridge");
     config.owners = value("--owners").map_or(config.owners, |v| v as usize);
     config.budget = value("--budget").map_or(config.budget, |v| v as usize);
@@ -25,10 +33,21 @@ fn main() {
     let started = Instant::now();
     let report = run(&config);
     if has("--json") {
-        println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("a report serialises")
+        );
         return;
     }
     print!("{report}");
     println!("goals: ≤ 40 labels to 90 % on the linear tastes (attributes, code) and ≤ 0.5 × the random queue's count");
-    println!("models: {}; harness ran in {:.1} s", if config.fit.relevance { "per-gene relevance (ARD)" } else { "plain L2" }, started.elapsed().as_secs_f64());
+    println!(
+        "models: {}; harness ran in {:.1} s",
+        if config.fit.relevance {
+            "per-gene relevance (ARD)"
+        } else {
+            "plain L2"
+        },
+        started.elapsed().as_secs_f64()
+    );
 }

@@ -2,7 +2,7 @@
 //! [`run`]; everything here returns values or text so it can be tested without a process.
 
 use crate::fusion::{self, BreedingLaw, LabOp, Seed};
-use crate::genome::{Genome, BYTES};
+use crate::genome::Genome;
 use crate::vectors;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
@@ -208,7 +208,7 @@ pub fn run(cli: Cli, out: &mut impl std::io::Write) -> Result<()> {
             let seed = seed.unwrap_or_else(os_seed);
             let mut rng = ChaCha8Rng::seed_from_u64(seed);
             for _ in 0..count {
-                writeln!(out, "{}", random_genome(&mut rng))?;
+                writeln!(out, "{}", Genome::random(&mut rng))?;
             }
         }
         Command::Genome(GenomeCommand::Decode { hex }) => {
@@ -375,12 +375,6 @@ pub fn parse_seed(text: &str) -> Result<Seed> {
     Ok(seed)
 }
 
-fn random_genome(rng: &mut ChaCha8Rng) -> Genome {
-    let mut bytes = [0u8; BYTES];
-    rng.fill_bytes(&mut bytes);
-    Genome::from_bytes(bytes)
-}
-
 fn os_seed() -> u64 {
     // The binary's edge may use the clock; the core never does.
     std::time::SystemTime::now()
@@ -392,7 +386,7 @@ fn os_seed() -> u64 {
 fn demo(seed: u64, out: &mut impl std::io::Write) -> Result<()> {
     use crate::genome::{CODE_GENES, SLOT_TABLE};
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let (matron, sire) = (random_genome(&mut rng), random_genome(&mut rng));
+    let (matron, sire) = (Genome::random(&mut rng), Genome::random(&mut rng));
     let mut birth_seed = [0u8; 32];
     rng.fill_bytes(&mut birth_seed);
     let (child, origins) = fusion::breed_explained(&matron, &sire, &birth_seed, &BreedingLaw::ONCHAIN);

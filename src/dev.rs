@@ -12,7 +12,7 @@ use alloy::providers::Provider;
 use alloy::signers::local::PrivateKeySigner;
 use anyhow::{bail, Context, Result};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -196,9 +196,7 @@ async fn mint_genesis(deployer: &alloy::providers::DynProvider, address: Address
     let mut rng = ChaCha8Rng::seed_from_u64(2026);
     let mut pending = Vec::new();
     for i in 0..count {
-        let mut bytes = [0u8; crate::genome::BYTES];
-        rng.fill_bytes(&mut bytes);
-        let genome = crate::genome::Genome::from_bytes(bytes);
+        let genome = crate::genome::Genome::random(&mut rng);
         let owner: PrivateKeySigner = DEV_KEYS[i % 3].parse().expect("valid dev key");
         let tx = chimera
             .mintGenesis(owner.address(), U256::from_be_bytes(genome.code()), genome.attrs())

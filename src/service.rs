@@ -136,14 +136,26 @@ impl Service {
 }
 
 /// Decode the portrait of every newly born character so it is ready when a marketplace asks.
-/// Ends when the indexer (the channel's sender) is gone.
+/// Everything waiting in the channel is requested at once, so the generator batches it into few
+/// runs. Ends when the indexer (the channel's sender) is gone.
 async fn prerender(ctx: ApiContext, mut born: mpsc::UnboundedReceiver<crate::genome::Genome>) -> Result<()> {
-    while let Some(genome) = born.recv().await {
+    while let Some(first) = born.recv().await {
         if ctx.generator.is_err() {
             continue;
         }
-        if let Err(e) = api::genomes::portrait_png(&ctx, &genome, None).await {
-            tracing::warn!("pre-rendering {genome}: {e}");
+        let mut waiting = vec![first];
+        while let Ok(more) = born.try_recv() {
+            waiting.push(more);
+        }
+        let mut renders = JoinSet::new();
+        for genome in waiting {
+            let ctx = ctx.clone();
+            renders.spawn(async move { (genome, api::genomes::portrait_png(&ctx, &genome, None).await) });
+        }
+        while let Some(done) = renders.join_next().await {
+            if let Ok((genome, Err(e))) = done {
+                tracing::warn!("pre-rendering {genome}: {e}");
+            }
         }
     }
     Ok(())

@@ -61,15 +61,10 @@ impl VectorCase {
 /// seeds, then random parents and seeds from a ChaCha8 stream seeded by `stream_seed`.
 pub fn generate(count: usize, stream_seed: u64) -> Vec<VectorCase> {
     let mut rng = ChaCha8Rng::seed_from_u64(stream_seed);
-    let random_genome = |rng: &mut ChaCha8Rng| {
-        let mut bytes = [0u8; BYTES];
-        rng.fill_bytes(&mut bytes);
-        Genome::from_bytes(bytes)
-    };
     let zero = Genome::from_bytes([0; BYTES]);
     let ones = Genome::from_bytes([0xff; BYTES]);
-    let a = random_genome(&mut rng);
-    let b = random_genome(&mut rng);
+    let a = Genome::random(&mut rng);
+    let b = Genome::random(&mut rng);
     let mut cases = vec![
         VectorCase::new(zero, zero, [0; 32]),
         VectorCase::new(ones, ones, [0xff; 32]),
@@ -88,7 +83,7 @@ pub fn generate(count: usize, stream_seed: u64) -> Vec<VectorCase> {
         cases.push(VectorCase::new(g, g.swapped(), seed));
     }
     while cases.len() < count {
-        let (m, s) = (random_genome(&mut rng), random_genome(&mut rng));
+        let (m, s) = (Genome::random(&mut rng), Genome::random(&mut rng));
         let mut seed = [0u8; 32];
         rng.fill_bytes(&mut seed);
         cases.push(VectorCase::new(m, s, seed));

@@ -15,7 +15,7 @@ use chimera::dev::DEV_KEYS;
 use chimera::genome::Genome;
 use chimera::store::Store;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use serde_json::{json, Value};
 use tower::ServiceExt;
 
@@ -42,9 +42,7 @@ fn world() -> World {
     let mut genomes = vec![Genome::default()];
     let mut events = Vec::new();
     for id in 1..=60u64 {
-        let mut b = [0u8; 40];
-        rng.fill_bytes(&mut b);
-        let g = Genome::from_bytes(b);
+        let g = Genome::random(&mut rng);
         genomes.push(g);
         let owner = if id <= 20 { alice.address() } else { bob.address() };
         events.push(ChainEvent::Born { token: id, owner, matron: 0, sire: 0, generation: 0, genome: g, block: 1 });

@@ -7,7 +7,7 @@ use chimera::generator::{
 };
 use chimera::genome::{Gene, Genome, GENES};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -37,11 +37,7 @@ fn open(batch: BatchConfig) -> Generator {
 fn genomes(n: usize, seed: u64) -> Vec<Genome> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n)
-        .map(|_| {
-            let mut bytes = [0u8; GENES];
-            rng.fill_bytes(&mut bytes);
-            Genome::from_bytes(bytes)
-        })
+        .map(|_| Genome::random(&mut rng))
         .collect()
 }
 

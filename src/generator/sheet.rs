@@ -6,9 +6,9 @@
 
 use super::error::GeneratorError;
 use super::image::RgbImage;
-use crate::genome::{Genome, ATTR_GENES, BYTES, CODE_GENES, SLOT_TABLE};
+use crate::genome::{Genome, ATTR_GENES, CODE_GENES, SLOT_TABLE};
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use std::sync::Arc;
 
 /// Most portraits on one sheet: a 32 × 32 grid.
@@ -60,7 +60,7 @@ impl ContactSheet {
         let grid = match &self.layout {
             SheetLayout::Random { seed, rows, columns } => {
                 let mut rng = ChaCha8Rng::seed_from_u64(*seed);
-                (0..*rows).map(|_| (0..*columns).map(|_| random_genome(&mut rng)).collect()).collect()
+                (0..*rows).map(|_| (0..*columns).map(|_| Genome::random(&mut rng)).collect()).collect()
             }
             SheetLayout::Sweep { seed, rows, slot } => {
                 if *slot >= ATTR_GENES {
@@ -72,7 +72,7 @@ impl ContactSheet {
                 let mut rng = ChaCha8Rng::seed_from_u64(*seed);
                 (0..*rows)
                     .map(|_| {
-                        let face = random_genome(&mut rng);
+                        let face = Genome::random(&mut rng);
                         (0..16u8)
                             .map(|value| {
                                 let mut genome = face;
@@ -167,13 +167,6 @@ fn draw_number(sheet: &mut RgbImage, n: usize, centre_x: u32, y: u32, unit: u32)
     }
 }
 
-/// A uniformly random genome: 40 bytes from the RNG, as `chimera genome random` draws them.
-fn random_genome(rng: &mut ChaCha8Rng) -> Genome {
-    let mut bytes = [0u8; BYTES];
-    rng.fill_bytes(&mut bytes);
-    Genome::from_bytes(bytes)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -187,7 +180,7 @@ mod tests {
         let grid = sheet(SheetLayout::Random { seed: 5, rows: 2, columns: 3 }, false).grid().unwrap();
         assert_eq!(grid.iter().map(Vec::len).collect::<Vec<_>>(), [3, 3]);
         let mut rng = ChaCha8Rng::seed_from_u64(5);
-        let flat: Vec<Genome> = (0..6).map(|_| random_genome(&mut rng)).collect();
+        let flat: Vec<Genome> = (0..6).map(|_| Genome::random(&mut rng)).collect();
         assert_eq!(grid.concat(), flat);
     }
 

@@ -132,6 +132,15 @@ impl Genome {
         Genome { bytes }
     }
 
+    /// A uniformly random genome — every byte uniform, so code levels follow the generator's
+    /// prior and attributes are uniform — drawn from `rng`: the caller owns the randomness, the
+    /// genome module never reads a clock or a global RNG.
+    pub fn random(rng: &mut impl rand_core::RngCore) -> Self {
+        let mut bytes = [0u8; BYTES];
+        rng.fill_bytes(&mut bytes);
+        Genome { bytes }
+    }
+
     /// Main value of attribute slot `slot` (0..8).
     pub fn attribute(&self, slot: usize) -> u8 {
         self.gene(CODE_GENES + slot).main

@@ -37,25 +37,40 @@ pub struct CurvePoint {
 pub fn agrees(model: &TasteModel, label: &Label) -> Option<bool> {
     match label {
         Label::Swipe { genome, like } => Some((model.like(genome) >= 0.5) == *like),
-        Label::Slider { genome, value } if *value != 0.5 => Some((model.like(genome) >= 0.5) == (*value > 0.5)),
+        Label::Slider { genome, value } if *value != 0.5 => {
+            Some((model.like(genome) >= 0.5) == (*value > 0.5))
+        }
         Label::Slider { .. } => None,
         Label::Pick { shown, chosen } => {
             let scores: Vec<f64> = shown.iter().map(|g| model.table(0).score(g)).collect();
-            Some(scores.iter().enumerate().all(|(i, s)| i == *chosen || *s < scores[*chosen]))
+            Some(
+                scores
+                    .iter()
+                    .enumerate()
+                    .all(|(i, s)| i == *chosen || *s < scores[*chosen]),
+            )
         }
-        Label::Class { genome, class } => Some(argmax(&model.class_probabilities(genome)) == *class),
+        Label::Class { genome, class } => {
+            Some(argmax(&model.class_probabilities(genome)) == *class)
+        }
     }
 }
 
 /// k-fold held-out accuracy of the model `options` fits to `book`.
-pub fn cross_validate(book: &LabelBook, options: &FitOptions, folds: usize) -> Result<Validation, PreferenceError> {
+pub fn cross_validate(
+    book: &LabelBook,
+    options: &FitOptions,
+    folds: usize,
+) -> Result<Validation, PreferenceError> {
     options.check()?;
     let n = book.len();
     if n < 2 {
         return Err(PreferenceError::NoLabels);
     }
     if folds < 2 {
-        return Err(PreferenceError::InvalidOption(format!("folds must be at least 2, got {folds}")));
+        return Err(PreferenceError::InvalidOption(format!(
+            "folds must be at least 2, got {folds}"
+        )));
     }
     let k = folds.min(n);
     let labels: Vec<&Label> = book.labels().collect();
@@ -70,13 +85,26 @@ pub fn cross_validate(book: &LabelBook, options: &FitOptions, folds: usize) -> R
             }
         }
     }
-    let accuracy = if judged == 0 { 0.0 } else { right as f64 / judged as f64 };
-    Ok(Validation { folds: k, judged, accuracy })
+    let accuracy = if judged == 0 {
+        0.0
+    } else {
+        right as f64 / judged as f64
+    };
+    Ok(Validation {
+        folds: k,
+        judged,
+        accuracy,
+    })
 }
 
 /// The learning curve: k-fold accuracy of the first m labels, at `points` values of m spread
 /// evenly from 10 (or fewer when the book is small) up to all labels.
-pub fn learning_curve(book: &LabelBook, options: &FitOptions, folds: usize, points: usize) -> Result<Vec<CurvePoint>, PreferenceError> {
+pub fn learning_curve(
+    book: &LabelBook,
+    options: &FitOptions,
+    folds: usize,
+    points: usize,
+) -> Result<Vec<CurvePoint>, PreferenceError> {
     let n = book.len();
     if n < 2 {
         return Err(PreferenceError::NoLabels);
@@ -84,14 +112,23 @@ pub fn learning_curve(book: &LabelBook, options: &FitOptions, folds: usize, poin
     let first = n.min(10);
     let points = points.max(1);
     let mut sizes: Vec<usize> = (0..points)
-        .map(|i| if points == 1 { n } else { first + (n - first) * i / (points - 1) })
+        .map(|i| {
+            if points == 1 {
+                n
+            } else {
+                first + (n - first) * i / (points - 1)
+            }
+        })
         .collect();
     sizes.dedup();
     sizes
         .into_iter()
         .map(|m| {
             let v = cross_validate(&book.first(m), options, folds)?;
-            Ok(CurvePoint { labels: m, accuracy: v.accuracy })
+            Ok(CurvePoint {
+                labels: m,
+                accuracy: v.accuracy,
+            })
         })
         .collect()
 }
@@ -108,7 +145,11 @@ mod tests {
             let mut g = Genome::from_bytes([(i.wrapping_mul(7) % 16) << 4 | 3; 40]);
             let v = i % 16;
             g.set_gene(33, Gene::new(v, 0));
-            book.add(Label::Swipe { genome: g, like: v < 8 }).unwrap();
+            book.add(Label::Swipe {
+                genome: g,
+                like: v < 8,
+            })
+            .unwrap();
         }
         let v = cross_validate(&book, &FitOptions::default(), 5).unwrap();
         assert_eq!(v.judged, 40);

@@ -14,8 +14,8 @@
 
 use crate::genome::levels::LEVELS;
 use crate::genome::{Gene, Genome, FEATURES, GENES};
-use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
 
 /// The map from a genome to the vector a model reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -55,7 +55,10 @@ impl FeatureMap {
     pub fn layout(self) -> Layout {
         match self {
             // The codec's documented shape: 32 z values, then 8 slots × 16 values.
-            FeatureMap::Latent => Layout { dense: crate::genome::CODE_GENES, blocks: vec![LEVELS; crate::genome::ATTR_GENES] },
+            FeatureMap::Latent => Layout {
+                dense: crate::genome::CODE_GENES,
+                blocks: vec![LEVELS; crate::genome::ATTR_GENES],
+            },
         }
     }
 
@@ -99,16 +102,28 @@ impl FeatureMap {
     /// what each (gene, value) changes in the features relative to the all-zero genome. Exact for
     /// every map whose features each depend on one gene's main value (all of today's).
     pub fn gene_table(self, weights: &[f64], bias: f64) -> GeneTable {
-        assert_eq!(weights.len(), self.dim(), "weights must match the feature map");
+        assert_eq!(
+            weights.len(),
+            self.dim(),
+            "weights must match the feature map"
+        );
         let probes = self.probes();
-        let base: f64 = probes.base.iter().zip(weights).map(|(f, w)| *f as f64 * w).sum();
+        let base: f64 = probes
+            .base
+            .iter()
+            .zip(weights)
+            .map(|(f, w)| *f as f64 * w)
+            .sum();
         let mut values = [[0f64; LEVELS]; GENES];
         for (row, deltas) in values.iter_mut().zip(&probes.deltas) {
             for (cell, delta) in row.iter_mut().zip(deltas) {
                 *cell = delta.iter().map(|(j, d)| weights[*j] * d).sum();
             }
         }
-        GeneTable { bias: bias + base, values }
+        GeneTable {
+            bias: bias + base,
+            values,
+        }
     }
 
     /// The map's probes, computed once per map.
@@ -145,7 +160,12 @@ impl Probes {
                         let mut probe = base_genome;
                         probe.set_gene(g, Gene::new(v as u8, 0));
                         let f = map.features(&probe);
-                        f.iter().zip(&base).enumerate().filter(|(_, (a, b))| a != b).map(|(j, (a, b))| (j, *a as f64 - *b as f64)).collect()
+                        f.iter()
+                            .zip(&base)
+                            .enumerate()
+                            .filter(|(_, (a, b))| a != b)
+                            .map(|(j, (a, b))| (j, *a as f64 - *b as f64))
+                            .collect()
                     })
                     .collect()
             })
@@ -180,7 +200,10 @@ pub struct GeneTable {
 impl GeneTable {
     /// The all-zero table.
     pub fn zero() -> Self {
-        GeneTable { bias: 0.0, values: [[0.0; LEVELS]; GENES] }
+        GeneTable {
+            bias: 0.0,
+            values: [[0.0; LEVELS]; GENES],
+        }
     }
 
     /// The score of a genome (its main values only).
@@ -195,12 +218,22 @@ impl GeneTable {
 
     /// The mean score of a uniformly random genome (the generator's prior).
     pub fn prior_mean(&self) -> f64 {
-        self.bias + self.values.iter().map(|r| r.iter().sum::<f64>() / LEVELS as f64).sum::<f64>()
+        self.bias
+            + self
+                .values
+                .iter()
+                .map(|r| r.iter().sum::<f64>() / LEVELS as f64)
+                .sum::<f64>()
     }
 
     /// The highest score any genome reaches.
     pub fn max_score(&self) -> f64 {
-        self.bias + self.values.iter().map(|r| r.iter().cloned().fold(f64::MIN, f64::max)).sum::<f64>()
+        self.bias
+            + self
+                .values
+                .iter()
+                .map(|r| r.iter().cloned().fold(f64::MIN, f64::max))
+                .sum::<f64>()
     }
 
     /// `self + w · other`, in place.
@@ -224,14 +257,26 @@ mod tests {
     fn the_table_scores_like_the_dot_product() {
         let mut rng = ChaCha8Rng::seed_from_u64(7);
         let map = FeatureMap::Latent;
-        let weights: Vec<f64> = (0..map.dim()).map(|_| (rng.next_u32() % 2001) as f64 / 1000.0 - 1.0).collect();
+        let weights: Vec<f64> = (0..map.dim())
+            .map(|_| (rng.next_u32() % 2001) as f64 / 1000.0 - 1.0)
+            .collect();
         let table = map.gene_table(&weights, 0.3);
         for _ in 0..200 {
             let mut bytes = [0u8; 40];
             rng.fill_bytes(&mut bytes);
             let g = Genome::from_bytes(bytes);
-            let direct: f64 = 0.3 + map.features(&g).iter().zip(&weights).map(|(f, w)| *f as f64 * w).sum::<f64>();
-            assert!((table.score(&g) - direct).abs() < 1e-9, "{} vs {direct}", table.score(&g));
+            let direct: f64 = 0.3
+                + map
+                    .features(&g)
+                    .iter()
+                    .zip(&weights)
+                    .map(|(f, w)| *f as f64 * w)
+                    .sum::<f64>();
+            assert!(
+                (table.score(&g) - direct).abs() < 1e-9,
+                "{} vs {direct}",
+                table.score(&g)
+            );
         }
     }
 

@@ -37,7 +37,13 @@ pub struct FitOptions {
 
 impl Default for FitOptions {
     fn default() -> Self {
-        FitOptions { l2: 1.0, max_iterations: 50, tolerance: 1e-3, relevance: false, relevance_rounds: 12 }
+        FitOptions {
+            l2: 1.0,
+            max_iterations: 50,
+            tolerance: 1e-3,
+            relevance: false,
+            relevance_rounds: 12,
+        }
     }
 }
 
@@ -51,7 +57,9 @@ impl FitOptions {
             )));
         }
         if self.max_iterations == 0 {
-            return Err(super::PreferenceError::InvalidOption("max_iterations must be at least 1".into()));
+            return Err(super::PreferenceError::InvalidOption(
+                "max_iterations must be at least 1".into(),
+            ));
         }
         Ok(())
     }
@@ -110,7 +118,12 @@ impl DesignBuilder {
     }
 
     /// Append a row whose sparse columns are distinct (a character's hot columns).
-    pub fn push(&mut self, dense: &[f64], intercept: f64, sparse: impl IntoIterator<Item = (u32, f64)>) {
+    pub fn push(
+        &mut self,
+        dense: &[f64],
+        intercept: f64,
+        sparse: impl IntoIterator<Item = (u32, f64)>,
+    ) {
         debug_assert_eq!(dense.len() + 1, self.dd);
         self.dense.extend_from_slice(dense);
         self.dense.push(intercept);
@@ -123,7 +136,12 @@ impl DesignBuilder {
 
     /// Append a row whose sparse entries may repeat a column (a comparison's two characters):
     /// repeats are summed and zeros dropped.
-    pub fn push_merged(&mut self, dense: &[f64], intercept: f64, sparse: impl IntoIterator<Item = (u32, f64)>) {
+    pub fn push_merged(
+        &mut self,
+        dense: &[f64],
+        intercept: f64,
+        sparse: impl IntoIterator<Item = (u32, f64)>,
+    ) {
         debug_assert_eq!(dense.len() + 1, self.dd);
         self.dense.extend_from_slice(dense);
         self.dense.push(intercept);
@@ -154,7 +172,13 @@ impl DesignBuilder {
     pub fn build(self) -> Design {
         let n = self.row_ptr.len() - 1;
         let dense = Array2::from_shape_vec((n, self.dd), self.dense).expect("rows × dense columns");
-        Design { dense, row_ptr: self.row_ptr, cols: self.cols, vals: self.vals, ds: self.ds }
+        Design {
+            dense,
+            row_ptr: self.row_ptr,
+            cols: self.cols,
+            vals: self.vals,
+            ds: self.ds,
+        }
     }
 }
 
@@ -222,10 +246,30 @@ impl Design {
         #[cfg(target_arch = "x86_64")]
         if std::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU has AVX2, checked just above.
-            unsafe { avx2::scatter(dense, dd, p, d, &self.row_ptr, &self.cols, &self.vals, &mut h) };
+            unsafe {
+                avx2::scatter(
+                    dense,
+                    dd,
+                    p,
+                    d,
+                    &self.row_ptr,
+                    &self.cols,
+                    &self.vals,
+                    &mut h,
+                )
+            };
             return mirror(h, dd, p);
         }
-        scatter(dense, dd, p, d, &self.row_ptr, &self.cols, &self.vals, &mut h);
+        scatter(
+            dense,
+            dd,
+            p,
+            d,
+            &self.row_ptr,
+            &self.cols,
+            &self.vals,
+            &mut h,
+        );
         mirror(h, dd, p)
     }
 }
@@ -247,7 +291,16 @@ fn mirror(mut h: Vec<f64>, dd: usize, p: usize) -> Vec<f64> {
 mod avx2 {
     #[target_feature(enable = "avx2")]
     #[allow(clippy::too_many_arguments)]
-    pub(super) fn scatter(dense: &[f64], dd: usize, p: usize, d: &[f64], row_ptr: &[usize], cols: &[u32], vals: &[f64], h: &mut [f64]) {
+    pub(super) fn scatter(
+        dense: &[f64],
+        dd: usize,
+        p: usize,
+        d: &[f64],
+        row_ptr: &[usize],
+        cols: &[u32],
+        vals: &[f64],
+        h: &mut [f64],
+    ) {
         super::scatter(dense, dd, p, d, row_ptr, cols, vals, h)
     }
 
@@ -266,7 +319,16 @@ mod avx2 {
 /// each other, into the lower-left and lower-right blocks of `h`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-fn scatter(dense: &[f64], dd: usize, p: usize, d: &[f64], row_ptr: &[usize], cols: &[u32], vals: &[f64], h: &mut [f64]) {
+fn scatter(
+    dense: &[f64],
+    dd: usize,
+    p: usize,
+    d: &[f64],
+    row_ptr: &[usize],
+    cols: &[u32],
+    vals: &[f64],
+    h: &mut [f64],
+) {
     for (i, di) in d.iter().enumerate() {
         if *di == 0.0 {
             continue;
@@ -365,7 +427,13 @@ fn cholesky_in_place(a: &mut [f64], p: usize) -> bool {
         let mut panel = Array2::<f64>::zeros((p - k1, nb));
         general_mat_mul(1.0, &below, &inverse.t(), 0.0, &mut panel);
         view.slice_mut(s![k1.., k0..k1]).assign(&panel);
-        general_mat_mul(-1.0, &panel, &panel.t(), 1.0, &mut view.slice_mut(s![k1.., k1..]));
+        general_mat_mul(
+            -1.0,
+            &panel,
+            &panel.t(),
+            1.0,
+            &mut view.slice_mut(s![k1.., k1..]),
+        );
         k0 = k1;
     }
     true
@@ -454,7 +522,13 @@ pub(crate) fn penalty(design: &Design, l2: f64) -> Vec<f64> {
 }
 
 /// Binary logistic regression with soft targets `y` in 0..=1 and row weights `w`.
-pub(crate) fn logistic(design: &Design, y: &[f64], w: &[f64], opts: &FitOptions, start: Option<&[f64]>) -> Fitted {
+pub(crate) fn logistic(
+    design: &Design,
+    y: &[f64],
+    w: &[f64],
+    opts: &FitOptions,
+    start: Option<&[f64]>,
+) -> Fitted {
     logistic_penalised(design, y, w, &penalty(design, opts.l2), opts, start)
 }
 
@@ -489,9 +563,21 @@ pub(crate) fn logistic_relevance(
     let mut strength = vec![opts.l2; n_groups];
     let mut fit: Option<Fitted> = None;
     for _ in 0..opts.relevance_rounds {
-        let pen: Vec<f64> = groups.iter().map(|g| g.map_or(INTERCEPT_L2, |g| strength[g])).collect();
-        let next = logistic_penalised(design, y, w, &pen, opts, fit.as_ref().map(|f| f.theta.as_slice()));
-        let Some(factor) = next.hessian_factor.as_ref() else { return (next, strength) };
+        let pen: Vec<f64> = groups
+            .iter()
+            .map(|g| g.map_or(INTERCEPT_L2, |g| strength[g]))
+            .collect();
+        let next = logistic_penalised(
+            design,
+            y,
+            w,
+            &pen,
+            opts,
+            fit.as_ref().map(|f| f.theta.as_slice()),
+        );
+        let Some(factor) = next.hessian_factor.as_ref() else {
+            return (next, strength);
+        };
         let var = inverse_diagonal(factor, p);
         let (mut sq, mut gamma) = (vec![0.0; n_groups], vec![0.0; n_groups]);
         for j in 0..p {
@@ -511,17 +597,39 @@ pub(crate) fn logistic_relevance(
             break;
         }
     }
-    let pen: Vec<f64> = groups.iter().map(|g| g.map_or(INTERCEPT_L2, |g| strength[g])).collect();
-    let last = logistic_penalised(design, y, w, &pen, opts, fit.as_ref().map(|f| f.theta.as_slice()));
+    let pen: Vec<f64> = groups
+        .iter()
+        .map(|g| g.map_or(INTERCEPT_L2, |g| strength[g]))
+        .collect();
+    let last = logistic_penalised(
+        design,
+        y,
+        w,
+        &pen,
+        opts,
+        fit.as_ref().map(|f| f.theta.as_slice()),
+    );
     (last, strength)
 }
 
 /// Logistic regression with an explicit penalty per parameter.
-pub(crate) fn logistic_penalised(design: &Design, y: &[f64], w: &[f64], pen: &[f64], opts: &FitOptions, start: Option<&[f64]>) -> Fitted {
+pub(crate) fn logistic_penalised(
+    design: &Design,
+    y: &[f64],
+    w: &[f64],
+    pen: &[f64],
+    opts: &FitOptions,
+    start: Option<&[f64]>,
+) -> Fitted {
     let p = design.params();
     let mut theta = start.map(|s| s.to_vec()).unwrap_or_else(|| vec![0.0; p]);
     let objective = |theta: &[f64], m: &[f64]| -> f64 {
-        let data: f64 = m.iter().zip(y).zip(w).map(|((mi, yi), wi)| wi * (softplus(*mi) - yi * mi)).sum();
+        let data: f64 = m
+            .iter()
+            .zip(y)
+            .zip(w)
+            .map(|((mi, yi), wi)| wi * (softplus(*mi) - yi * mi))
+            .sum();
         data + 0.5 * theta.iter().zip(pen).map(|(t, l)| l * t * t).sum::<f64>()
     };
     let mut margins = design.margins(&theta);
@@ -534,14 +642,23 @@ pub(crate) fn logistic_penalised(design: &Design, y: &[f64], w: &[f64], pen: &[f
     while iterations < opts.max_iterations {
         iterations += 1;
         let prob: Vec<f64> = margins.iter().map(|m| sigmoid(*m)).collect();
-        let resid: Vec<f64> = prob.iter().zip(y).zip(w).map(|((pi, yi), wi)| wi * (pi - yi)).collect();
+        let resid: Vec<f64> = prob
+            .iter()
+            .zip(y)
+            .zip(w)
+            .map(|((pi, yi), wi)| wi * (pi - yi))
+            .collect();
         let mut g = design.xt(&resid);
         for ((gj, tj), lj) in g.iter_mut().zip(&theta).zip(pen) {
             *gj += lj * tj;
         }
         let rebuilt = fresh || factor.is_none();
         if rebuilt {
-            let curv: Vec<f64> = prob.iter().zip(w).map(|(pi, wi)| wi * pi * (1.0 - pi)).collect();
+            let curv: Vec<f64> = prob
+                .iter()
+                .zip(w)
+                .map(|(pi, wi)| wi * pi * (1.0 - pi))
+                .collect();
             let mut h = design.gram(&curv);
             for (j, lj) in pen.iter().enumerate() {
                 h[j * p + j] += lj;
@@ -562,7 +679,11 @@ pub(crate) fn logistic_penalised(design: &Design, y: &[f64], w: &[f64], pen: &[f
         // Reuse a fresh factor once the decrement is small (the Hessian has settled: measured on
         // 1 000 swipes, reusing from a decrement of 20 saves a fifth of the fit); keep reusing it
         // while each step at least halves the decrement.
-        fresh = if rebuilt { decrement > 20.0 } else { decrement > 0.5 * last_decrement };
+        fresh = if rebuilt {
+            decrement > 20.0
+        } else {
+            decrement > 0.5 * last_decrement
+        };
         last_decrement = decrement;
         let mut t = 1.0;
         loop {
@@ -578,19 +699,32 @@ pub(crate) fn logistic_penalised(design: &Design, y: &[f64], w: &[f64], pen: &[f
             t *= 0.5;
         }
     }
-    Fitted { theta, iterations, converged, hessian_factor: factor }
+    Fitted {
+        theta,
+        iterations,
+        converged,
+        hessian_factor: factor,
+    }
 }
 
 /// Softmax regression over `k` classes: `classes[i]` is row i's class, `w` the row weights.
 /// Parameters are class after class, every class its own full vector (identifiable through the
 /// penalty).
-pub(crate) fn softmax(design: &Design, classes: &[usize], w: &[f64], k: usize, opts: &FitOptions) -> Fitted {
+pub(crate) fn softmax(
+    design: &Design,
+    classes: &[usize],
+    w: &[f64],
+    k: usize,
+    opts: &FitOptions,
+) -> Fitted {
     let (n, p) = (design.rows(), design.params());
     let kp = k * p;
     let pen = penalty(design, opts.l2);
     let mut theta = vec![0.0; kp];
     let all_margins = |theta: &[f64]| -> Vec<Vec<f64>> {
-        (0..k).map(|c| design.margins(&theta[c * p..(c + 1) * p])).collect()
+        (0..k)
+            .map(|c| design.margins(&theta[c * p..(c + 1) * p]))
+            .collect()
     };
     let objective = |theta: &[f64], m: &[Vec<f64>]| -> f64 {
         let mut data = 0.0;
@@ -618,7 +752,9 @@ pub(crate) fn softmax(design: &Design, classes: &[usize], w: &[f64], k: usize, o
         }
         let mut g = vec![0.0; kp];
         for c in 0..k {
-            let resid: Vec<f64> = (0..n).map(|i| w[i] * (prob[c][i] - (classes[i] == c) as u8 as f64)).collect();
+            let resid: Vec<f64> = (0..n)
+                .map(|i| w[i] * (prob[c][i] - (classes[i] == c) as u8 as f64))
+                .collect();
             let gc = design.xt(&resid);
             for j in 0..p {
                 g[c * p + j] = gc[j] + pen[j] * theta[c * p + j];
@@ -666,7 +802,12 @@ pub(crate) fn softmax(design: &Design, classes: &[usize], w: &[f64], k: usize, o
             t *= 0.5;
         }
     }
-    Fitted { theta, iterations, converged, hessian_factor: None }
+    Fitted {
+        theta,
+        iterations,
+        converged,
+        hessian_factor: None,
+    }
 }
 
 #[cfg(test)]
@@ -747,7 +888,11 @@ mod tests {
         let d = small_design();
         let y = [1.0, 0.3, 1.0];
         let w = [1.0, 1.0, 2.0];
-        let opts = FitOptions { l2: 0.5, tolerance: 1e-14, ..FitOptions::default() };
+        let opts = FitOptions {
+            l2: 0.5,
+            tolerance: 1e-14,
+            ..FitOptions::default()
+        };
         let fit = logistic(&d, &y, &w, &opts, None);
         assert!(fit.converged);
         let m = d.margins(&fit.theta);

@@ -15,7 +15,9 @@ use super::PreferenceError;
 
 /// Check that models can be combined: same task, same feature map, at least one.
 fn compatible(models: &[&TasteModel]) -> Result<(), PreferenceError> {
-    let first = models.first().ok_or_else(|| PreferenceError::Incompatible("no models given".into()))?;
+    let first = models
+        .first()
+        .ok_or_else(|| PreferenceError::Incompatible("no models given".into()))?;
     for (i, m) in models.iter().enumerate().skip(1) {
         if m.task() != first.task() {
             return Err(PreferenceError::Incompatible(format!(
@@ -61,12 +63,20 @@ fn merged_summary(models: &[&TasteModel]) -> ModelSummary {
 pub fn blend(parts: &[(&TasteModel, f64)]) -> Result<TasteModel, PreferenceError> {
     let models: Vec<&TasteModel> = parts.iter().map(|(m, _)| *m).collect();
     compatible(&models)?;
-    if let Some((i, (_, w))) = parts.iter().enumerate().find(|(_, (_, w))| !(*w >= 0.0 && w.is_finite())) {
-        return Err(PreferenceError::InvalidOption(format!("blend weight {i} must be a finite number ≥ 0, got {w}")));
+    if let Some((i, (_, w))) = parts
+        .iter()
+        .enumerate()
+        .find(|(_, (_, w))| !(*w >= 0.0 && w.is_finite()))
+    {
+        return Err(PreferenceError::InvalidOption(format!(
+            "blend weight {i} must be a finite number ≥ 0, got {w}"
+        )));
     }
     let total: f64 = parts.iter().map(|(_, w)| w).sum();
     if total <= 0.0 {
-        return Err(PreferenceError::InvalidOption("blend weights must not all be 0".into()));
+        return Err(PreferenceError::InvalidOption(
+            "blend weights must not all be 0".into(),
+        ));
     }
     let (outputs, dim) = (models[0].outputs(), models[0].features().dim());
     let mut weights = vec![vec![0.0; dim]; outputs];
@@ -80,7 +90,12 @@ pub fn blend(parts: &[(&TasteModel, f64)]) -> Result<TasteModel, PreferenceError
             biases[o] += share * m.bias(o);
         }
     }
-    Ok(TasteModel::from_parts(merged_summary(&models), weights, biases, None))
+    Ok(TasteModel::from_parts(
+        merged_summary(&models),
+        weights,
+        biases,
+        None,
+    ))
 }
 
 /// The per-weight median of the models (the mean of the middle two for an even count).
@@ -96,16 +111,30 @@ pub fn median(models: &[&TasteModel]) -> Result<TasteModel, PreferenceError> {
             0.5 * (xs[n / 2 - 1] + xs[n / 2])
         }
     };
-    let weights: Vec<Vec<f64>> =
-        (0..outputs).map(|o| (0..dim).map(|j| mid(models.iter().map(|m| m.weights(o)[j]).collect())).collect()).collect();
-    let biases: Vec<f64> = (0..outputs).map(|o| mid(models.iter().map(|m| m.bias(o)).collect())).collect();
-    Ok(TasteModel::from_parts(merged_summary(models), weights, biases, None))
+    let weights: Vec<Vec<f64>> = (0..outputs)
+        .map(|o| {
+            (0..dim)
+                .map(|j| mid(models.iter().map(|m| m.weights(o)[j]).collect()))
+                .collect()
+        })
+        .collect();
+    let biases: Vec<f64> = (0..outputs)
+        .map(|o| mid(models.iter().map(|m| m.bias(o)).collect()))
+        .collect();
+    Ok(TasteModel::from_parts(
+        merged_summary(models),
+        weights,
+        biases,
+        None,
+    ))
 }
 
 /// Every member's labels in one book (skips dropped), to fit as one owner. The fitted model's
 /// summary counts `members` once per book.
 pub fn pool_labels(books: &[&LabelBook]) -> Result<LabelBook, PreferenceError> {
-    let first = books.first().ok_or_else(|| PreferenceError::Incompatible("no label books given".into()))?;
+    let first = books
+        .first()
+        .ok_or_else(|| PreferenceError::Incompatible("no label books given".into()))?;
     let mut pooled = LabelBook::new(first.task().clone());
     for (i, book) in books.iter().enumerate() {
         if book.task() != first.task() {
@@ -125,7 +154,10 @@ pub fn pool_labels(books: &[&LabelBook]) -> Result<LabelBook, PreferenceError> {
 }
 
 /// Fit the pooled labels of several owners as one group model.
-pub fn fit_pooled(books: &[&LabelBook], options: &super::FitOptions) -> Result<TasteModel, PreferenceError> {
+pub fn fit_pooled(
+    books: &[&LabelBook],
+    options: &super::FitOptions,
+) -> Result<TasteModel, PreferenceError> {
     let mut model = TasteModel::fit(&pool_labels(books)?, options)?;
     model.set_members(books.len());
     Ok(model)

@@ -51,7 +51,13 @@ pub struct IdealOptions {
 
 impl Default for IdealOptions {
     fn default() -> Self {
-        IdealOptions { target: 0.99, variations: 8, min_distance: 3.0, attempts: 4000, seed: [0; 32] }
+        IdealOptions {
+            target: 0.99,
+            variations: 8,
+            min_distance: 3.0,
+            attempts: 4000,
+            seed: [0; 32],
+        }
     }
 }
 
@@ -98,7 +104,12 @@ fn mode(tables: &[GeneTable], lambdas: &[f64]) -> Genome {
     for g in 0..GENES {
         let mut best = (f64::NEG_INFINITY, 0usize);
         for v in 0..LEVELS {
-            let gain: f64 = tables.iter().zip(lambdas).map(|(t, l)| l * t.values[g][v]).sum::<f64>() - cost(g, v);
+            let gain: f64 = tables
+                .iter()
+                .zip(lambdas)
+                .map(|(t, l)| l * t.values[g][v])
+                .sum::<f64>()
+                - cost(g, v);
             if gain > best.0 + 1e-12 || (gain > best.0 - 1e-12 && cost(g, v) < cost(g, best.1)) {
                 best = (gain, v);
             }
@@ -145,7 +156,10 @@ fn polish(genome: &mut Genome, tables: &[GeneTable], tau: f64) {
                 if saving <= 1e-12 {
                     continue;
                 }
-                let ok = tables.iter().zip(&scores).all(|(t, s)| s - t.values[g][now] + t.values[g][v] >= tau);
+                let ok = tables
+                    .iter()
+                    .zip(&scores)
+                    .all(|(t, s)| s - t.values[g][now] + t.values[g][v] >= tau);
                 if ok && best.is_none_or(|b| saving > b.0) {
                     best = Some((saving, g, v));
                 }
@@ -189,7 +203,9 @@ fn solve(tables: &[GeneTable], tau: f64) -> (Genome, Vec<f64>) {
 }
 
 fn candidate(objectives: &[Objective], genome: Genome) -> IdealCandidate {
-    let z2: f64 = (0..CODE_GENES).map(|g| 2.0 * cost(g, genome.gene(g).main as usize)).sum();
+    let z2: f64 = (0..CODE_GENES)
+        .map(|g| 2.0 * cost(g, genome.gene(g).main as usize))
+        .sum();
     IdealCandidate {
         genome,
         probabilities: objectives.iter().map(|o| o.probability(&genome)).collect(),
@@ -200,18 +216,32 @@ fn candidate(objectives: &[Objective], genome: Genome) -> IdealCandidate {
 /// The ideal of several objectives at once: every one must reach `options.target`.
 pub fn ideal(objectives: &[Objective], options: &IdealOptions) -> Result<Ideal, PreferenceError> {
     if objectives.is_empty() {
-        return Err(PreferenceError::InvalidGoal("the ideal needs at least one objective".into()));
+        return Err(PreferenceError::InvalidGoal(
+            "the ideal needs at least one objective".into(),
+        ));
     }
     if !(options.target > 0.0 && options.target < 1.0) {
-        return Err(PreferenceError::InvalidOption(format!("target must be in (0, 1), got {}", options.target)));
+        return Err(PreferenceError::InvalidOption(format!(
+            "target must be in (0, 1), got {}",
+            options.target
+        )));
     }
     let map = objectives[0].model.features();
     if let Some(o) = objectives.iter().find(|o| o.model.features() != map) {
-        return Err(PreferenceError::Incompatible(format!("objectives read {:?} and {:?} features", map, o.model.features())));
+        return Err(PreferenceError::Incompatible(format!(
+            "objectives read {:?} and {:?} features",
+            map,
+            o.model.features()
+        )));
     }
     let tau = logit(options.target);
     let exact_ok = |g: &Genome| objectives.iter().all(|o| o.log_odds(g) >= tau - 1e-9);
-    let min_exact = |g: &Genome| objectives.iter().map(|o| o.log_odds(g)).fold(f64::INFINITY, f64::min);
+    let min_exact = |g: &Genome| {
+        objectives
+            .iter()
+            .map(|o| o.log_odds(g))
+            .fold(f64::INFINITY, f64::min)
+    };
 
     // Linear objectives solve in one go; class goals re-linearise where the search stands.
     let mut tables: Vec<GeneTable> = objectives.iter().map(|o| o.linear()).collect();
@@ -240,8 +270,17 @@ pub fn ideal(objectives: &[Objective], options: &IdealOptions) -> Result<Ideal, 
         tables = objectives.iter().map(|o| o.linear_at(&best)).collect();
     }
     let reached = exact_ok(&best);
-    let variations = if reached { variations(objectives, &tables, &lambdas, &best, map, tau, options) } else { Vec::new() };
-    Ok(Ideal { best: candidate(objectives, best), variations, target: options.target, reached })
+    let variations = if reached {
+        variations(objectives, &tables, &lambdas, &best, map, tau, options)
+    } else {
+        Vec::new()
+    };
+    Ok(Ideal {
+        best: candidate(objectives, best),
+        variations,
+        target: options.target,
+        reached,
+    })
 }
 
 /// Diverse draws from the tilted prior that reach the target.
@@ -266,7 +305,13 @@ fn variations(
             .map(|g| {
                 let mut w = [0.0; LEVELS];
                 for (v, wv) in w.iter_mut().enumerate() {
-                    *wv = tilt * tables.iter().zip(lambdas).map(|(t, l)| l * t.values[g][v]).sum::<f64>() - cost(g, v);
+                    *wv = tilt
+                        * tables
+                            .iter()
+                            .zip(lambdas)
+                            .map(|(t, l)| l * t.values[g][v])
+                            .sum::<f64>()
+                        - cost(g, v);
                 }
                 let top = w.iter().cloned().fold(f64::MIN, f64::max);
                 w.iter_mut().for_each(|x| *x = (*x - top).exp());
@@ -286,7 +331,10 @@ fn variations(
             }
             accepted += 1;
             let f = map.features(&g);
-            if kept.iter().all(|(_, k)| FeatureMap::distance2(&f, k) >= min_d2) {
+            if kept
+                .iter()
+                .all(|(_, k)| FeatureMap::distance2(&f, k) >= min_d2)
+            {
                 kept.push((g, f));
                 if kept.len() > options.variations {
                     break;
@@ -297,7 +345,10 @@ fn variations(
             tilt *= 1.5; // too few draws reach the target: lean further towards it
         }
     }
-    kept.into_iter().skip(1).map(|(g, _)| candidate(objectives, g)).collect()
+    kept.into_iter()
+        .skip(1)
+        .map(|(g, _)| candidate(objectives, g))
+        .collect()
 }
 
 /// A value drawn with probability ∝ `w`.
@@ -314,12 +365,18 @@ fn draw(w: &[f64; LEVELS], rng: &mut ChaCha8Rng) -> u8 {
 }
 
 /// One ideal per class of a classes model (for a taste model, the one ideal of its like goal).
-pub fn ideal_per_class(model: &TasteModel, options: &IdealOptions) -> Result<Vec<Ideal>, PreferenceError> {
+pub fn ideal_per_class(
+    model: &TasteModel,
+    options: &IdealOptions,
+) -> Result<Vec<Ideal>, PreferenceError> {
     let goals: Vec<Goal> = match model.task() {
         super::Task::Taste => vec![Goal::Like],
         super::Task::Classes { names } => (0..names.len()).map(Goal::Class).collect(),
     };
-    goals.into_iter().map(|goal| ideal(&[model.objective(goal)?], options)).collect()
+    goals
+        .into_iter()
+        .map(|goal| ideal(&[model.objective(goal)?], options))
+        .collect()
 }
 
 #[cfg(test)]

@@ -41,7 +41,9 @@ pub mod genomes {
         texts
             .iter()
             .enumerate()
-            .map(|(i, t)| Genome::from_hex(t).map_err(|e| serde::de::Error::custom(format!("[{i}]: {e}"))))
+            .map(|(i, t)| {
+                Genome::from_hex(t).map_err(|e| serde::de::Error::custom(format!("[{i}]: {e}")))
+            })
             .collect()
     }
 }

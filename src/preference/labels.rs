@@ -54,7 +54,9 @@ pub enum Task {
 
 impl Task {
     /// N classes, checked: at least two, none empty, no repeats.
-    pub fn classes<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Result<Task, PreferenceError> {
+    pub fn classes<S: Into<String>>(
+        names: impl IntoIterator<Item = S>,
+    ) -> Result<Task, PreferenceError> {
         let names: Vec<String> = names.into_iter().map(Into::into).collect();
         if names.len() < 2 {
             return Err(PreferenceError::InvalidClasses(format!(
@@ -63,7 +65,9 @@ impl Task {
             )));
         }
         if let Some(i) = names.iter().position(|n| n.trim().is_empty()) {
-            return Err(PreferenceError::InvalidClasses(format!("class name {i} is empty")));
+            return Err(PreferenceError::InvalidClasses(format!(
+                "class name {i} is empty"
+            )));
         }
         for (i, n) in names.iter().enumerate() {
             if let Some(j) = names[..i].iter().position(|m| m == n) {
@@ -144,9 +148,9 @@ impl Label {
     /// Every genome this label shows.
     pub fn genomes(&self) -> &[Genome] {
         match self {
-            Label::Swipe { genome, .. } | Label::Slider { genome, .. } | Label::Class { genome, .. } => {
-                std::slice::from_ref(genome)
-            }
+            Label::Swipe { genome, .. }
+            | Label::Slider { genome, .. }
+            | Label::Class { genome, .. } => std::slice::from_ref(genome),
             Label::Pick { shown, .. } => shown,
         }
     }
@@ -159,16 +163,20 @@ impl Label {
                 task: "taste",
                 hint: "open a classes book (Task::Classes) for class labels",
             }),
-            (Label::Swipe { .. } | Label::Slider { .. } | Label::Pick { .. }, Task::Classes { .. }) => {
-                Err(PreferenceError::WrongTask {
-                    label: self.kind(),
-                    task: "classes",
-                    hint: "label with a class index, or open a taste book for swipes, sliders and picks",
-                })
+            (
+                Label::Swipe { .. } | Label::Slider { .. } | Label::Pick { .. },
+                Task::Classes { .. },
+            ) => Err(PreferenceError::WrongTask {
+                label: self.kind(),
+                task: "classes",
+                hint:
+                    "label with a class index, or open a taste book for swipes, sliders and picks",
+            }),
+            (Label::Slider { value, .. }, _) if !(0.0..=1.0).contains(value) => {
+                Err(PreferenceError::InvalidLabel(format!(
+                    "slider value must be in 0.0..=1.0, got {value}"
+                )))
             }
-            (Label::Slider { value, .. }, _) if !(0.0..=1.0).contains(value) => Err(
-                PreferenceError::InvalidLabel(format!("slider value must be in 0.0..=1.0, got {value}")),
-            ),
             (Label::Pick { shown, chosen }, _) => {
                 if !(2..=16).contains(&shown.len()) {
                     return Err(PreferenceError::InvalidLabel(format!(
@@ -238,7 +246,9 @@ impl TryFrom<BookParts> for LabelBook {
         for (i, entry) in parts.entries.into_iter().enumerate() {
             match entry {
                 Entry::Labelled(label) => book.add(label).map_err(|e| match e {
-                    PreferenceError::InvalidLabel(m) => PreferenceError::InvalidLabel(format!("entries[{i}]: {m}")),
+                    PreferenceError::InvalidLabel(m) => {
+                        PreferenceError::InvalidLabel(format!("entries[{i}]: {m}"))
+                    }
                     other => other,
                 })?,
                 Entry::Skipped { genome } => book.skip(genome),
@@ -251,7 +261,10 @@ impl TryFrom<BookParts> for LabelBook {
 impl LabelBook {
     /// An empty book for `task`.
     pub fn new(task: Task) -> Self {
-        LabelBook { task, entries: Vec::new() }
+        LabelBook {
+            task,
+            entries: Vec::new(),
+        }
     }
 
     /// An empty like/dislike taste book.
@@ -260,7 +273,9 @@ impl LabelBook {
     }
 
     /// An empty book for N named classes.
-    pub fn classes<S: Into<String>>(names: impl IntoIterator<Item = S>) -> Result<Self, PreferenceError> {
+    pub fn classes<S: Into<String>>(
+        names: impl IntoIterator<Item = S>,
+    ) -> Result<Self, PreferenceError> {
         Ok(LabelBook::new(Task::classes(names)?))
     }
 
@@ -339,7 +354,10 @@ impl LabelBook {
         let labels: Vec<&Label> = self.labels().collect();
         LabelBook {
             task: self.task.clone(),
-            entries: indices.iter().map(|&i| Entry::Labelled(labels[i].clone())).collect(),
+            entries: indices
+                .iter()
+                .map(|&i| Entry::Labelled(labels[i].clone()))
+                .collect(),
         }
     }
 }
@@ -355,12 +373,23 @@ mod tests {
     #[test]
     fn undo_takes_back_the_last_entry_whatever_it_was() {
         let mut book = LabelBook::taste();
-        book.add(Label::Swipe { genome: g(1), like: true }).unwrap();
+        book.add(Label::Swipe {
+            genome: g(1),
+            like: true,
+        })
+        .unwrap();
         book.skip(g(2));
-        book.add(Label::Slider { genome: g(3), value: 0.25 }).unwrap();
+        book.add(Label::Slider {
+            genome: g(3),
+            value: 0.25,
+        })
+        .unwrap();
         assert_eq!(book.len(), 2);
         assert_eq!(book.seen().count(), 3);
-        assert!(matches!(book.undo(), Some(Entry::Labelled(Label::Slider { .. }))));
+        assert!(matches!(
+            book.undo(),
+            Some(Entry::Labelled(Label::Slider { .. }))
+        ));
         assert!(matches!(book.undo(), Some(Entry::Skipped { .. })));
         assert_eq!(book.len(), 1);
     }
@@ -368,16 +397,49 @@ mod tests {
     #[test]
     fn labels_are_checked_against_the_task() {
         let mut taste = LabelBook::taste();
-        let err = taste.add(Label::Class { genome: g(1), class: 0 }).unwrap_err();
+        let err = taste
+            .add(Label::Class {
+                genome: g(1),
+                class: 0,
+            })
+            .unwrap_err();
         assert!(err.to_string().contains("open a classes book"), "{err}");
-        let err = taste.add(Label::Slider { genome: g(1), value: 1.5 }).unwrap_err();
-        assert_eq!(err.to_string(), "invalid label: slider value must be in 0.0..=1.0, got 1.5");
-        let err = taste.add(Label::Pick { shown: vec![g(1), g(2)], chosen: 2 }).unwrap_err();
+        let err = taste
+            .add(Label::Slider {
+                genome: g(1),
+                value: 1.5,
+            })
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid label: slider value must be in 0.0..=1.0, got 1.5"
+        );
+        let err = taste
+            .add(Label::Pick {
+                shown: vec![g(1), g(2)],
+                chosen: 2,
+            })
+            .unwrap_err();
         assert!(err.to_string().contains("got 2"), "{err}");
         let mut kmk = LabelBook::classes(["kiss", "marry", "kill"]).unwrap();
-        assert!(kmk.add(Label::Class { genome: g(1), class: 2 }).is_ok());
-        assert!(kmk.add(Label::Class { genome: g(1), class: 3 }).is_err());
-        assert!(kmk.add(Label::Swipe { genome: g(1), like: true }).is_err());
+        assert!(kmk
+            .add(Label::Class {
+                genome: g(1),
+                class: 2
+            })
+            .is_ok());
+        assert!(kmk
+            .add(Label::Class {
+                genome: g(1),
+                class: 3
+            })
+            .is_err());
+        assert!(kmk
+            .add(Label::Swipe {
+                genome: g(1),
+                like: true
+            })
+            .is_err());
         assert!(LabelBook::classes(["a", "a"]).is_err());
         assert!(LabelBook::classes(["solo"]).is_err());
     }
@@ -385,20 +447,31 @@ mod tests {
     #[test]
     fn a_book_round_trips_through_json_and_is_validated_on_the_way_in() {
         let mut book = LabelBook::taste();
-        book.add(Label::Pick { shown: vec![g(1), g(2), g(3), g(4)], chosen: 3 }).unwrap();
+        book.add(Label::Pick {
+            shown: vec![g(1), g(2), g(3), g(4)],
+            chosen: 3,
+        })
+        .unwrap();
         book.skip(g(5));
         let text = serde_json::to_string(&book).unwrap();
         assert!(text.contains("\"kind\":\"pick\""), "{text}");
         assert_eq!(serde_json::from_str::<LabelBook>(&text).unwrap(), book);
         let bad = text.replace("\"chosen\":3", "\"chosen\":7");
-        assert!(serde_json::from_str::<LabelBook>(&bad).unwrap_err().to_string().contains("entries[0]"));
+        assert!(serde_json::from_str::<LabelBook>(&bad)
+            .unwrap_err()
+            .to_string()
+            .contains("entries[0]"));
     }
 
     #[test]
     fn first_keeps_a_prefix_of_labels() {
         let mut book = LabelBook::taste();
         for i in 0..5 {
-            book.add(Label::Swipe { genome: g(i), like: i % 2 == 0 }).unwrap();
+            book.add(Label::Swipe {
+                genome: g(i),
+                like: i % 2 == 0,
+            })
+            .unwrap();
         }
         assert_eq!(book.first(3).len(), 3);
         assert_eq!(book.first(9).len(), 5);

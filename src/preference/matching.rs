@@ -42,14 +42,22 @@ impl ModelBank {
                 }
             }
         }
-        ModelBank { models, bias: tables.iter().map(|t| t.bias as f32).collect(), columns }
+        ModelBank {
+            models,
+            bias: tables.iter().map(|t| t.bias as f32).collect(),
+            columns,
+        }
     }
 
     /// A bank of taste models; classes models are refused (aim at a class and bank its table).
-    pub fn from_models<'a>(models: impl IntoIterator<Item = &'a TasteModel>) -> Result<Self, PreferenceError> {
+    pub fn from_models<'a>(
+        models: impl IntoIterator<Item = &'a TasteModel>,
+    ) -> Result<Self, PreferenceError> {
         let models: Vec<&TasteModel> = models.into_iter().collect();
         if let Some(i) = models.iter().position(|m| !matches!(m.task(), Task::Taste)) {
-            return Err(PreferenceError::Incompatible(format!("model {i} is a classes model; a bank holds taste models")));
+            return Err(PreferenceError::Incompatible(format!(
+                "model {i} is a classes model; a bank holds taste models"
+            )));
         }
         Ok(ModelBank::new(models.iter().map(|m| m.table(0))))
     }
@@ -97,7 +105,10 @@ impl ModelBank {
     pub fn top(&self, token: &Genome, k: usize) -> Vec<(usize, f32)> {
         let mut logits = vec![0f32; self.models];
         self.log_odds_into(token, &mut logits);
-        top_k(self.models, k, |i| logits[i]).into_iter().map(|(i, l)| (i, sigmoid(l as f64) as f32)).collect()
+        top_k(self.models, k, |i| logits[i])
+            .into_iter()
+            .map(|(i, l)| (i, sigmoid(l as f64) as f32))
+            .collect()
     }
 }
 
@@ -117,10 +128,17 @@ pub struct Mutual {
 }
 
 /// The mutual score of owners A and B: each one's taste model on the other's tokens.
-pub fn mutual(a: &TasteModel, a_tokens: &[Genome], b: &TasteModel, b_tokens: &[Genome]) -> Result<Mutual, PreferenceError> {
+pub fn mutual(
+    a: &TasteModel,
+    a_tokens: &[Genome],
+    b: &TasteModel,
+    b_tokens: &[Genome],
+) -> Result<Mutual, PreferenceError> {
     for (who, m) in [("A", a), ("B", b)] {
         if !matches!(m.task(), Task::Taste) {
-            return Err(PreferenceError::Incompatible(format!("owner {who}'s model is a classes model; matching needs taste models")));
+            return Err(PreferenceError::Incompatible(format!(
+                "owner {who}'s model is a classes model; matching needs taste models"
+            )));
         }
     }
     let side = |model: &TasteModel, tokens: &[Genome]| -> (f64, Option<usize>) {
@@ -133,7 +151,13 @@ pub fn mutual(a: &TasteModel, a_tokens: &[Genome], b: &TasteModel, b_tokens: &[G
     };
     let (a_likes_b, a_favourite) = side(a, b_tokens);
     let (b_likes_a, b_favourite) = side(b, a_tokens);
-    Ok(Mutual { a_likes_b, b_likes_a, mutual: (a_likes_b * b_likes_a).sqrt(), a_favourite, b_favourite })
+    Ok(Mutual {
+        a_likes_b,
+        b_likes_a,
+        mutual: (a_likes_b * b_likes_a).sqrt(),
+        a_favourite,
+        b_favourite,
+    })
 }
 
 #[cfg(test)]
@@ -166,7 +190,13 @@ mod tests {
             assert!((out[m] as f64 - t.score(&token)).abs() < 1e-4);
         }
         let top = bank.top(&token, 3);
-        let best = (0..tables.len()).max_by(|a, b| tables[*a].score(&token).total_cmp(&tables[*b].score(&token))).unwrap();
+        let best = (0..tables.len())
+            .max_by(|a, b| {
+                tables[*a]
+                    .score(&token)
+                    .total_cmp(&tables[*b].score(&token))
+            })
+            .unwrap();
         assert_eq!(top[0].0, best);
     }
 }

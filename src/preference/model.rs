@@ -114,7 +114,11 @@ struct ModelParts {
 
 impl From<TasteModel> for ModelParts {
     fn from(m: TasteModel) -> Self {
-        ModelParts { summary: m.summary, weights: m.weights, biases: m.biases }
+        ModelParts {
+            summary: m.summary,
+            weights: m.weights,
+            biases: m.biases,
+        }
     }
 }
 
@@ -186,10 +190,13 @@ pub(crate) fn rows(book: &LabelBook, map: FeatureMap) -> Rows {
                     }
                     map.row(other, &mut dense_b, &mut hot_b);
                     let diff: Vec<f64> = dense_a.iter().zip(&dense_b).map(|(a, b)| a - b).collect();
-                    let sparse = hot_a.iter().map(|c| (*c, 1.0)).chain(hot_b.iter().map(|c| (*c, -1.0)));
+                    let sparse = hot_a
+                        .iter()
+                        .map(|c| (*c, 1.0))
+                        .chain(hot_b.iter().map(|c| (*c, -1.0)));
                     builder.push_merged(&diff, 0.0, sparse);
                     soft.push(1.0);
-                    }
+                }
             }
             Label::Class { genome, class: c } => {
                 map.row(genome, &mut dense_a, &mut hot_a);
@@ -202,7 +209,10 @@ pub(crate) fn rows(book: &LabelBook, map: FeatureMap) -> Rows {
         Task::Taste => Targets::Soft(soft),
         Task::Classes { .. } => Targets::Class(class),
     };
-    Rows { design: builder.build(), targets }
+    Rows {
+        design: builder.build(),
+        targets,
+    }
 }
 
 impl TasteModel {
@@ -212,7 +222,11 @@ impl TasteModel {
     }
 
     /// Fit a model to a book on a chosen feature map.
-    pub fn fit_with(book: &LabelBook, map: FeatureMap, options: &FitOptions) -> Result<TasteModel, PreferenceError> {
+    pub fn fit_with(
+        book: &LabelBook,
+        map: FeatureMap,
+        options: &FitOptions,
+    ) -> Result<TasteModel, PreferenceError> {
         options.check()?;
         if book.is_empty() {
             return Err(PreferenceError::NoLabels);
@@ -222,7 +236,13 @@ impl TasteModel {
     }
 
     /// Fit on prepared rows (the k-fold and the queue reuse them). `start` warm-starts a taste fit.
-    pub(crate) fn fit_rows(book: &LabelBook, map: FeatureMap, rows: &Rows, options: &FitOptions, start: Option<&[f64]>) -> TasteModel {
+    pub(crate) fn fit_rows(
+        book: &LabelBook,
+        map: FeatureMap,
+        rows: &Rows,
+        options: &FitOptions,
+        start: Option<&[f64]>,
+    ) -> TasteModel {
         let n = rows.design.rows();
         let ones = vec![1.0; n];
         let mut relevance = None;
@@ -231,9 +251,14 @@ impl TasteModel {
                 // Design order: dense features, intercept, sparse features.
                 let genes = map.gene_of_feature();
                 let dense = map.layout().dense;
-                let groups: Vec<Option<usize>> =
-                    genes[..dense].iter().map(|g| Some(*g)).chain([None]).chain(genes[dense..].iter().map(|g| Some(*g))).collect();
-                let (fitted, strengths) = fit::logistic_relevance(&rows.design, y, &ones, &groups, options);
+                let groups: Vec<Option<usize>> = genes[..dense]
+                    .iter()
+                    .map(|g| Some(*g))
+                    .chain([None])
+                    .chain(genes[dense..].iter().map(|g| Some(*g)))
+                    .collect();
+                let (fitted, strengths) =
+                    fit::logistic_relevance(&rows.design, y, &ones, &groups, options);
                 relevance = Some(strengths);
                 (fitted, 1)
             }
@@ -280,7 +305,12 @@ impl TasteModel {
             weights.push(w);
             biases.push(theta[icpt]);
         }
-        let mut model = TasteModel::from_parts(summary, weights, biases, fitted.hessian_factor.map(std::sync::Arc::new));
+        let mut model = TasteModel::from_parts(
+            summary,
+            weights,
+            biases,
+            fitted.hessian_factor.map(std::sync::Arc::new),
+        );
         if relative {
             // Comparisons fix no level: centre the log-odds on an average random character.
             let shift = model.tables[0].prior_mean();
@@ -298,8 +328,20 @@ impl TasteModel {
         posterior: Option<std::sync::Arc<Vec<f64>>>,
     ) -> TasteModel {
         let map = summary.features;
-        let tables = weights.iter().zip(&biases).map(|(w, b)| map.gene_table(w, *b)).collect();
-        TasteModel { task: summary.task.clone(), features: map, weights, biases, tables, posterior, summary }
+        let tables = weights
+            .iter()
+            .zip(&biases)
+            .map(|(w, b)| map.gene_table(w, *b))
+            .collect();
+        TasteModel {
+            task: summary.task.clone(),
+            features: map,
+            weights,
+            biases,
+            tables,
+            posterior,
+            summary,
+        }
     }
 
     /// The design-order parameters of output `o` (dense, intercept, sparse): the warm start
@@ -363,12 +405,19 @@ impl TasteModel {
         match &self.task {
             Task::Taste => {
                 let logit = self.tables[0].score(genome);
-                Prediction::Taste { like: fit::sigmoid(logit), logit }
+                Prediction::Taste {
+                    like: fit::sigmoid(logit),
+                    logit,
+                }
             }
             Task::Classes { names } => {
                 let probabilities = self.class_probabilities(genome);
                 let class = argmax(&probabilities);
-                Prediction::Classes { probabilities, class, name: names[class].clone() }
+                Prediction::Classes {
+                    probabilities,
+                    class,
+                    name: names[class].clone(),
+                }
             }
         }
     }
@@ -393,12 +442,16 @@ impl TasteModel {
     pub fn objective(&self, goal: Goal) -> Result<Objective<'_>, PreferenceError> {
         match (goal, &self.task) {
             (Goal::Like, Task::Taste) => Ok(Objective { model: self, goal }),
-            (Goal::Class(c), Task::Classes { names }) if c < names.len() => Ok(Objective { model: self, goal }),
-            (Goal::Class(c), Task::Classes { names }) => Err(PreferenceError::InvalidGoal(format!(
-                "class must be 0..{} ({}), got {c}",
-                names.len() - 1,
-                names.join(", ")
-            ))),
+            (Goal::Class(c), Task::Classes { names }) if c < names.len() => {
+                Ok(Objective { model: self, goal })
+            }
+            (Goal::Class(c), Task::Classes { names }) => {
+                Err(PreferenceError::InvalidGoal(format!(
+                    "class must be 0..{} ({}), got {c}",
+                    names.len() - 1,
+                    names.join(", ")
+                )))
+            }
             (Goal::Like, Task::Classes { .. }) => Err(PreferenceError::InvalidGoal(
                 "a classes model has no like probability; aim at a class".into(),
             )),
@@ -411,7 +464,11 @@ impl TasteModel {
     /// The like objective of a taste model, or the first class's of a classes model — the
     /// default goal of a model.
     pub fn default_objective(&self) -> Objective<'_> {
-        let goal = if matches!(self.task, Task::Taste) { Goal::Like } else { Goal::Class(0) };
+        let goal = if matches!(self.task, Task::Taste) {
+            Goal::Like
+        } else {
+            Goal::Class(0)
+        };
         Objective { model: self, goal }
     }
 }
@@ -442,7 +499,12 @@ impl Objective<'_> {
             Goal::Like => self.model.tables[0].score(genome),
             Goal::Class(c) => {
                 let s: Vec<f64> = self.model.tables.iter().map(|t| t.score(genome)).collect();
-                let others: Vec<f64> = s.iter().enumerate().filter(|(k, _)| *k != c).map(|(_, v)| *v).collect();
+                let others: Vec<f64> = s
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, _)| *k != c)
+                    .map(|(_, v)| *v)
+                    .collect();
                 s[c] - log_sum_exp(&others)
             }
         }
@@ -540,13 +602,32 @@ mod tests {
     fn swipes_sliders_and_picks_teach_one_taste() {
         let mut book = LabelBook::taste();
         for i in 0..8u8 {
-            book.add(Label::Swipe { genome: with_attr(0, 4, i * 2), like: true }).unwrap();
-            book.add(Label::Slider { genome: with_attr(0, 9, i * 2), value: 0.1 }).unwrap();
-            book.add(Label::Pick { shown: vec![with_attr(0, 9, i), with_attr(0, 4, 15 - i)], chosen: 1 }).unwrap();
+            book.add(Label::Swipe {
+                genome: with_attr(0, 4, i * 2),
+                like: true,
+            })
+            .unwrap();
+            book.add(Label::Slider {
+                genome: with_attr(0, 9, i * 2),
+                value: 0.1,
+            })
+            .unwrap();
+            book.add(Label::Pick {
+                shown: vec![with_attr(0, 9, i), with_attr(0, 4, 15 - i)],
+                chosen: 1,
+            })
+            .unwrap();
         }
         let model = TasteModel::fit(&book, &FitOptions::default()).unwrap();
         assert!(model.summary().converged);
-        assert_eq!((model.summary().swipes, model.summary().sliders, model.summary().picks), (8, 8, 8));
+        assert_eq!(
+            (
+                model.summary().swipes,
+                model.summary().sliders,
+                model.summary().picks
+            ),
+            (8, 8, 8)
+        );
         assert_eq!(model.summary().rows, 24);
         assert!(model.like(&with_attr(0, 4, 7)) > 0.7);
         assert!(model.like(&with_attr(0, 9, 7)) < 0.3);
@@ -556,7 +637,11 @@ mod tests {
     fn picks_alone_give_a_relative_model_centred_on_the_prior() {
         let mut book = LabelBook::taste();
         for i in 0..6u8 {
-            book.add(Label::Pick { shown: vec![with_attr(3, 1, i), with_attr(3, 2, i)], chosen: 0 }).unwrap();
+            book.add(Label::Pick {
+                shown: vec![with_attr(3, 1, i), with_attr(3, 2, i)],
+                chosen: 0,
+            })
+            .unwrap();
         }
         let model = TasteModel::fit(&book, &FitOptions::default()).unwrap();
         assert!(model.summary().relative);
@@ -568,15 +653,22 @@ mod tests {
     fn a_model_round_trips_through_json() {
         let mut book = LabelBook::classes(["kiss", "marry", "kill"]).unwrap();
         for i in 0..9u8 {
-            book.add(Label::Class { genome: with_attr(1, i % 3, i), class: (i % 3) as usize }).unwrap();
+            book.add(Label::Class {
+                genome: with_attr(1, i % 3, i),
+                class: (i % 3) as usize,
+            })
+            .unwrap();
         }
         let model = TasteModel::fit(&book, &FitOptions::default()).unwrap();
         let text = serde_json::to_string(&model).unwrap();
         let back: TasteModel = serde_json::from_str(&text).unwrap();
         let g = with_attr(1, 2, 5); // a training character of class 2
-        // serde_json parses floats to within an ulp, not always exactly.
+                                    // serde_json parses floats to within an ulp, not always exactly.
         let (a, b) = (back.class_probabilities(&g), model.class_probabilities(&g));
-        assert!(a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-12), "{a:?} vs {b:?}");
+        assert!(
+            a.iter().zip(&b).all(|(x, y)| (x - y).abs() < 1e-12),
+            "{a:?} vs {b:?}"
+        );
         match model.predict(&g) {
             Prediction::Classes { name, .. } => assert_eq!(name, "kill"),
             other => panic!("{other:?}"),
@@ -587,7 +679,11 @@ mod tests {
     fn the_class_linearisation_is_exact_where_it_is_taken() {
         let mut book = LabelBook::classes(["a", "b", "c"]).unwrap();
         for i in 0..12u8 {
-            book.add(Label::Class { genome: with_attr(2, i % 4, i), class: (i % 3) as usize }).unwrap();
+            book.add(Label::Class {
+                genome: with_attr(2, i % 4, i),
+                class: (i % 3) as usize,
+            })
+            .unwrap();
         }
         let model = TasteModel::fit(&book, &FitOptions::default()).unwrap();
         let obj = model.objective(Goal::Class(1)).unwrap();

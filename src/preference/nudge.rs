@@ -16,7 +16,7 @@ use super::json;
 use super::model::{logit, Goal, Objective};
 use super::{GeneTable, PreferenceError};
 use crate::genome::levels::LEVELS;
-use crate::genome::{gene_kind, Gene, GeneKind, Genome, SLOT_TABLE, GENES};
+use crate::genome::{gene_kind, Gene, GeneKind, Genome, GENES, SLOT_TABLE};
 use serde::{Deserialize, Serialize};
 
 /// One gene edit.
@@ -76,7 +76,14 @@ pub fn steps(g: usize, from: u8, to: u8) -> u32 {
 pub fn cheapest(table: &GeneTable, genome: &Genome, needed: f64) -> Option<([u8; GENES], u32)> {
     let now: Vec<u8> = genome.genes().map(|g| g.main).collect();
     let need = needed - table.score(genome);
-    let max_cost: usize = (0..GENES).map(|g| (0..LEVELS as u8).map(|v| steps(g, now[g], v)).max().unwrap_or(0) as usize).sum();
+    let max_cost: usize = (0..GENES)
+        .map(|g| {
+            (0..LEVELS as u8)
+                .map(|v| steps(g, now[g], v))
+                .max()
+                .unwrap_or(0) as usize
+        })
+        .sum();
     const NONE: f64 = f64::NEG_INFINITY;
     let mut best = vec![NONE; max_cost + 1];
     best[0] = 0.0;
@@ -138,19 +145,35 @@ fn edits(from: &Genome, to: &Genome) -> Vec<Edit> {
                     GeneKind::Code => (None, None),
                     GeneKind::Attribute { slot } => {
                         let s = &SLOT_TABLE[slot];
-                        (Some(s.name.to_string()), Some((s.value_name(a).to_string(), s.value_name(b).to_string())))
+                        (
+                            Some(s.name.to_string()),
+                            Some((s.value_name(a).to_string(), s.value_name(b).to_string())),
+                        )
                     }
                 };
-                Edit { gene: g, slot, from: a, to: b, names, steps: steps(g, a, b) }
+                Edit {
+                    gene: g,
+                    slot,
+                    from: a,
+                    to: b,
+                    names,
+                    steps: steps(g, a, b),
+                }
             })
         })
         .collect()
 }
 
 /// The fewest nibble steps that raise `genome`'s probability of the objective's goal to `target`.
-pub fn nudge(objective: &Objective, genome: &Genome, target: f64) -> Result<Nudge, PreferenceError> {
+pub fn nudge(
+    objective: &Objective,
+    genome: &Genome,
+    target: f64,
+) -> Result<Nudge, PreferenceError> {
     if !(target > 0.0 && target < 1.0) {
-        return Err(PreferenceError::InvalidOption(format!("target must be a probability in (0, 1), got {target}")));
+        return Err(PreferenceError::InvalidOption(format!(
+            "target must be a probability in (0, 1), got {target}"
+        )));
     }
     let tau = logit(target);
     let before = objective.probability(genome);
@@ -175,7 +198,8 @@ pub fn nudge(objective: &Objective, genome: &Genome, target: f64) -> Result<Nudg
         return Ok(match cheapest(&table, genome, tau) {
             Some((plan, _)) => finish(apply(genome, &plan), true),
             None => {
-                let (plan, _) = cheapest(&table, genome, table.max_score()).expect("the maximum is reachable");
+                let (plan, _) =
+                    cheapest(&table, genome, table.max_score()).expect("the maximum is reachable");
                 finish(apply(genome, &plan), false)
             }
         });
@@ -189,7 +213,11 @@ pub fn nudge(objective: &Objective, genome: &Genome, target: f64) -> Result<Nudg
         let table = objective.linear_at(&at);
         let plan = match cheapest(&table, genome, aim) {
             Some((plan, _)) => plan,
-            None => cheapest(&table, genome, table.max_score()).expect("the maximum is reachable").0,
+            None => {
+                cheapest(&table, genome, table.max_score())
+                    .expect("the maximum is reachable")
+                    .0
+            }
         };
         let candidate = apply(genome, &plan);
         let exact = objective.log_odds(&candidate);

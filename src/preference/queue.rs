@@ -59,7 +59,15 @@ pub struct QueueOptions {
 
 impl Default for QueueOptions {
     fn default() -> Self {
-        QueueOptions { mode: LabelMode::Swipe, prompts: 10, exploration: 0.2, min_distance: 4.0, pool: 512, reference: 128, cold_start: 20 }
+        QueueOptions {
+            mode: LabelMode::Swipe,
+            prompts: 10,
+            exploration: 0.2,
+            min_distance: 4.0,
+            pool: 512,
+            reference: 128,
+            cold_start: 20,
+        }
     }
 }
 
@@ -121,13 +129,22 @@ struct Candidate {
 
 /// The next batch for `book`, guided by `model` when there is one (fit it on the book first; the
 /// engine retrains after every batch).
-pub fn next_batch(book: &LabelBook, model: Option<&TasteModel>, options: &QueueOptions, seed: [u8; 32]) -> Result<Batch, PreferenceError> {
+pub fn next_batch(
+    book: &LabelBook,
+    model: Option<&TasteModel>,
+    options: &QueueOptions,
+    seed: [u8; 32],
+) -> Result<Batch, PreferenceError> {
     let classes = matches!(book.task(), Task::Classes { .. });
     if classes != (options.mode == LabelMode::Classes) {
         return Err(PreferenceError::InvalidOption(format!(
             "a {} book is labelled in {}, not {:?}",
             book.task().name(),
-            if classes { "classes mode" } else { "swipe, slider or pick mode" },
+            if classes {
+                "classes mode"
+            } else {
+                "swipe, slider or pick mode"
+            },
             options.mode
         )));
     }
@@ -139,7 +156,9 @@ pub fn next_batch(book: &LabelBook, model: Option<&TasteModel>, options: &QueueO
     }
     if let Some(m) = model {
         if m.task() != book.task() {
-            return Err(PreferenceError::Incompatible("the model was not fitted on this book's task".into()));
+            return Err(PreferenceError::Incompatible(
+                "the model was not fitted on this book's task".into(),
+            ));
         }
     }
     let mut rng = ChaCha8Rng::from_seed(seed);
@@ -152,34 +171,63 @@ pub fn next_batch(book: &LabelBook, model: Option<&TasteModel>, options: &QueueO
         let genomes = cold_start(wanted, &seen, map, min_d2, &mut rng);
         let prompts = genomes
             .chunks(size)
-            .map(|c| Prompt { genomes: c.to_vec(), predicted: Vec::new(), reason: Reason::ColdStart })
+            .map(|c| Prompt {
+                genomes: c.to_vec(),
+                predicted: Vec::new(),
+                reason: Reason::ColdStart,
+            })
             .collect();
-        return Ok(Batch { prompts, cold_start: true });
+        return Ok(Batch {
+            prompts,
+            cold_start: true,
+        });
     };
 
     let mut pool = candidates(model, options.pool.max(wanted * 4), &mut rng);
-    let explore = ((options.prompts as f64 * options.exploration).round() as usize).min(options.prompts);
+    let explore =
+        ((options.prompts as f64 * options.exploration).round() as usize).min(options.prompts);
     let mut chosen: Vec<(usize, Reason)> = Vec::new();
     let mut batch_features: Vec<Vec<f32>> = Vec::new();
     let far_enough = |c: &Candidate, batch: &[Vec<f32>]| {
-        batch.iter().chain(&seen).all(|f| FeatureMap::distance2(&c.features, f) >= min_d2)
+        batch
+            .iter()
+            .chain(&seen)
+            .all(|f| FeatureMap::distance2(&c.features, f) >= min_d2)
     };
     // Uncertain picks, alternating sides, with the posterior updated after each.
-    let mut posterior = if classes { None } else { Some(Posterior::new(model, book, &mut pool, options.reference, &mut rng)) };
+    let mut posterior = if classes {
+        None
+    } else {
+        Some(Posterior::new(
+            model,
+            book,
+            &mut pool,
+            options.reference,
+            &mut rng,
+        ))
+    };
     let sides = if classes { model.outputs() } else { 2 };
     let informative = (options.prompts - explore) * size;
     let mut turn = 0usize;
     while chosen.len() < informative {
         let gains: Vec<f64> = match &posterior {
-            Some(post) => pool.iter().map(|c| if c.taken { f64::MIN } else { post.gain(c) }).collect(),
+            Some(post) => pool
+                .iter()
+                .map(|c| if c.taken { f64::MIN } else { post.gain(c) })
+                .collect(),
             None => pool.iter().map(|c| c.spread).collect(),
         };
         let mut pick = None;
         for offset in 0..sides {
             let side = (turn + offset) % sides;
-            let mut order: Vec<usize> = (0..pool.len()).filter(|i| !pool[*i].taken && pool[*i].side == side).collect();
+            let mut order: Vec<usize> = (0..pool.len())
+                .filter(|i| !pool[*i].taken && pool[*i].side == side)
+                .collect();
             order.sort_by(|a, b| gains[*b].total_cmp(&gains[*a]));
-            if let Some(i) = order.into_iter().find(|i| far_enough(&pool[*i], &batch_features)) {
+            if let Some(i) = order
+                .into_iter()
+                .find(|i| far_enough(&pool[*i], &batch_features))
+            {
                 pick = Some(i);
                 break;
             }
@@ -194,7 +242,9 @@ pub fn next_batch(book: &LabelBook, model: Option<&TasteModel>, options: &QueueO
         }
     }
     // Exploration: prior draws in random order.
-    let mut prior: Vec<usize> = (0..pool.len()).filter(|i| pool[*i].prior && !pool[*i].taken).collect();
+    let mut prior: Vec<usize> = (0..pool.len())
+        .filter(|i| pool[*i].prior && !pool[*i].taken)
+        .collect();
     shuffle(&mut prior, &mut rng);
     for i in prior {
         if chosen.len() >= wanted {
@@ -211,14 +261,20 @@ pub fn next_batch(book: &LabelBook, model: Option<&TasteModel>, options: &QueueO
     while chosen.len() + extra.len() < wanted {
         let g = random_genome(&mut rng);
         let f = map.features(&g);
-        let ok = batch_features.iter().chain(&seen).all(|x| FeatureMap::distance2(&f, x) >= min_d2);
+        let ok = batch_features
+            .iter()
+            .chain(&seen)
+            .all(|x| FeatureMap::distance2(&f, x) >= min_d2);
         if ok || extra.len() > 64 * wanted {
             batch_features.push(f);
             extra.push(g);
         }
     }
     let prompts = group(&pool, &chosen, &extra, model, size, &mut rng);
-    Ok(Batch { prompts, cold_start: false })
+    Ok(Batch {
+        prompts,
+        cold_start: false,
+    })
 }
 
 /// A uniformly random genome: the generator's prior.
@@ -238,7 +294,13 @@ fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
 
 /// `n` genomes from a Latin hypercube over the 40 genes' main values, re-dealt where one falls
 /// too close to a character already shown.
-fn cold_start(n: usize, seen: &[Vec<f32>], map: FeatureMap, min_d2: f32, rng: &mut ChaCha8Rng) -> Vec<Genome> {
+fn cold_start(
+    n: usize,
+    seen: &[Vec<f32>],
+    map: FeatureMap,
+    min_d2: f32,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Genome> {
     let mut columns: Vec<Vec<u8>> = Vec::with_capacity(GENES);
     for _ in 0..GENES {
         let mut col = Vec::with_capacity(n + LEVELS);
@@ -288,7 +350,11 @@ fn candidates(model: &TasteModel, n: usize, rng: &mut ChaCha8Rng) -> Vec<Candida
     let layout = map.layout();
     let classes = matches!(model.task(), Task::Classes { .. });
     let tables: Vec<&GeneTable> = (0..model.outputs()).map(|o| model.table(o)).collect();
-    let lambdas: &[f64] = if classes { &[0.0, 0.0, 0.5, 1.0] } else { &[-1.0, -0.5, 0.0, 0.0, 0.5, 1.0] };
+    let lambdas: &[f64] = if classes {
+        &[0.0, 0.0, 0.5, 1.0]
+    } else {
+        &[-1.0, -0.5, 0.0, 0.0, 0.5, 1.0]
+    };
     let (mut dense, mut hot) = (vec![0.0; layout.dense], Vec::new());
     (0..n)
         .map(|i| {
@@ -296,21 +362,39 @@ fn candidates(model: &TasteModel, n: usize, rng: &mut ChaCha8Rng) -> Vec<Candida
             let table = tables[(i / lambdas.len()) % tables.len()];
             let mut g = Genome::default();
             for gene in 0..GENES {
-                let v = if lambda == 0.0 { (rng.next_u32() & 15) as u8 } else { tilted(&table.values[gene], lambda, rng) };
+                let v = if lambda == 0.0 {
+                    (rng.next_u32() & 15) as u8
+                } else {
+                    tilted(&table.values[gene], lambda, rng)
+                };
                 g.set_gene(gene, Gene::new(v, (rng.next_u32() & 15) as u8));
             }
             map.row(&g, &mut dense, &mut hot);
             let nonzero = sparse_row(&dense, &hot, layout.dense);
             let (p, score, side, spread) = if classes {
                 let probs = model.class_probabilities(&g);
-                let entropy: f64 = probs.iter().filter(|q| **q > 0.0).map(|q| -q * q.ln()).sum();
+                let entropy: f64 = probs
+                    .iter()
+                    .filter(|q| **q > 0.0)
+                    .map(|q| -q * q.ln())
+                    .sum();
                 let c = argmax(&probs);
                 (probs[c], probs[c], c, entropy)
             } else {
                 let s = model.table(0).score(&g);
                 (sigmoid(s), s, (s < 0.0) as usize, 0.0)
             };
-            Candidate { genome: g, features: map.features(&g), nonzero, p, score, side, spread, prior: lambda == 0.0, taken: false }
+            Candidate {
+                genome: g,
+                features: map.features(&g),
+                nonzero,
+                p,
+                score,
+                side,
+                spread,
+                prior: lambda == 0.0,
+                taken: false,
+            }
         })
         .collect()
 }
@@ -331,12 +415,21 @@ fn posterior_covariance(model: &TasteModel, book: &LabelBook) -> Vec<f64> {
         _ => {
             let theta = model.theta(0);
             let margins = r.design.margins(&theta);
-            let curv: Vec<f64> = margins.iter().map(|m| sigmoid(*m) * (1.0 - sigmoid(*m))).collect();
+            let curv: Vec<f64> = margins
+                .iter()
+                .map(|m| sigmoid(*m) * (1.0 - sigmoid(*m)))
+                .collect();
             let mut h = r.design.gram(&curv);
-            for (j, l) in fit::penalty(&r.design, model.summary().l2).iter().enumerate() {
+            for (j, l) in fit::penalty(&r.design, model.summary().l2)
+                .iter()
+                .enumerate()
+            {
                 h[j * p + j] += l;
             }
-            assert!(cholesky(&mut h, p), "a penalised Hessian is positive definite");
+            assert!(
+                cholesky(&mut h, p),
+                "a penalised Hessian is positive definite"
+            );
             debug_assert!(matches!(r.targets, Targets::Soft(_)));
             h
         }
@@ -368,7 +461,13 @@ struct Posterior {
 impl Posterior {
     /// The posterior of `model` on `book`, with `references` prior draws; sets every candidate's
     /// variance.
-    fn new(model: &TasteModel, book: &LabelBook, pool: &mut [Candidate], references: usize, rng: &mut ChaCha8Rng) -> Self {
+    fn new(
+        model: &TasteModel,
+        book: &LabelBook,
+        pool: &mut [Candidate],
+        references: usize,
+        rng: &mut ChaCha8Rng,
+    ) -> Self {
         let sigma = posterior_covariance(model, book);
         let p = (sigma.len() as f64).sqrt() as usize;
         let map = model.features();
@@ -393,7 +492,13 @@ impl Posterior {
         for c in pool.iter_mut() {
             c.spread = quadratic(&sigma, p, &c.nonzero);
         }
-        Posterior { p, sigma, weight, refs, b }
+        Posterior {
+            p,
+            sigma,
+            weight,
+            refs,
+            b,
+        }
     }
 
     /// What a candidate's label is worth.
@@ -421,7 +526,11 @@ impl Posterior {
         let var: f64 = x.iter().map(|(j, v)| u[*j] * v).sum();
         let c = pool[i].p * (1.0 - pool[i].p);
         let s = c / (1.0 + c * var);
-        let w: Vec<f64> = self.refs.iter().map(|xr| xr.iter().map(|(j, v)| u[*j] * v).sum()).collect();
+        let w: Vec<f64> = self
+            .refs
+            .iter()
+            .map(|xr| xr.iter().map(|(j, v)| u[*j] * v).sum())
+            .collect();
         for a in 0..p {
             let sa = s * u[a];
             for (bb, ub) in self.sigma[a * p..(a + 1) * p].iter_mut().zip(&u) {
@@ -449,29 +558,53 @@ fn sparse_row(dense: &[f64], hot: &[u32], n_dense: usize) -> Vec<(usize, f64)> {
 
 /// `xᵀ Σ x` for a sparse x.
 fn quadratic(sigma: &[f64], p: usize, x: &[(usize, f64)]) -> f64 {
-    x.iter().map(|(a, va)| va * x.iter().map(|(b, vb)| sigma[a * p + b] * vb).sum::<f64>()).sum()
+    x.iter()
+        .map(|(a, va)| va * x.iter().map(|(b, vb)| sigma[a * p + b] * vb).sum::<f64>())
+        .sum()
 }
 
 /// Turn the chosen candidates into prompts: singles in order, or for picks groups of neighbours
 /// in predicted score (informative ones and exploration ones grouped separately).
-fn group(pool: &[Candidate], chosen: &[(usize, Reason)], extra: &[Genome], model: &TasteModel, size: usize, rng: &mut ChaCha8Rng) -> Vec<Prompt> {
+fn group(
+    pool: &[Candidate],
+    chosen: &[(usize, Reason)],
+    extra: &[Genome],
+    model: &TasteModel,
+    size: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<Prompt> {
     let predicted = |g: &Genome| -> f64 {
         match model.task() {
             Task::Taste => model.like(g),
             Task::Classes { .. } => model.class_probabilities(g).into_iter().fold(0.0, f64::max),
         }
     };
-    let mut items: Vec<(Genome, f64, Reason)> = chosen.iter().map(|(i, r)| (pool[*i].genome, pool[*i].score, *r)).collect();
-    items.extend(extra.iter().map(|g| (*g, model.table(0).score(g), Reason::Explore)));
+    let mut items: Vec<(Genome, f64, Reason)> = chosen
+        .iter()
+        .map(|(i, r)| (pool[*i].genome, pool[*i].score, *r))
+        .collect();
+    items.extend(
+        extra
+            .iter()
+            .map(|g| (*g, model.table(0).score(g), Reason::Explore)),
+    );
     if size > 1 {
-        items.sort_by(|a, b| (a.2 == Reason::Explore).cmp(&(b.2 == Reason::Explore)).then(a.1.total_cmp(&b.1)));
+        items.sort_by(|a, b| {
+            (a.2 == Reason::Explore)
+                .cmp(&(b.2 == Reason::Explore))
+                .then(a.1.total_cmp(&b.1))
+        });
     }
     let mut prompts: Vec<Prompt> = items
         .chunks(size)
         .map(|c| Prompt {
             genomes: c.iter().map(|x| x.0).collect(),
             predicted: c.iter().map(|x| predicted(&x.0)).collect(),
-            reason: if c.iter().all(|x| x.2 == Reason::Explore) { Reason::Explore } else { Reason::Uncertain },
+            reason: if c.iter().all(|x| x.2 == Reason::Explore) {
+                Reason::Explore
+            } else {
+                Reason::Uncertain
+            },
         })
         .collect();
     shuffle(&mut prompts, rng);
@@ -486,11 +619,24 @@ mod tests {
     #[test]
     fn cold_start_is_a_latin_hypercube() {
         let book = LabelBook::taste();
-        let batch = next_batch(&book, None, &QueueOptions { prompts: 16, ..QueueOptions::default() }, [1; 32]).unwrap();
+        let batch = next_batch(
+            &book,
+            None,
+            &QueueOptions {
+                prompts: 16,
+                ..QueueOptions::default()
+            },
+            [1; 32],
+        )
+        .unwrap();
         assert!(batch.cold_start);
         assert_eq!(batch.prompts.len(), 16);
         for gene in 0..GENES {
-            let mut seen: Vec<u8> = batch.prompts.iter().map(|p| p.genomes[0].gene(gene).main).collect();
+            let mut seen: Vec<u8> = batch
+                .prompts
+                .iter()
+                .map(|p| p.genomes[0].gene(gene).main)
+                .collect();
             seen.sort();
             assert_eq!(seen, (0..16).collect::<Vec<u8>>(), "gene {gene}");
         }
@@ -502,26 +648,57 @@ mod tests {
         let first = next_batch(&book, None, &QueueOptions::default(), [2; 32]).unwrap();
         for p in &first.prompts {
             let g = p.genomes[0];
-            book.add(Label::Swipe { genome: g, like: g.attribute(0) < 8 }).unwrap();
+            book.add(Label::Swipe {
+                genome: g,
+                like: g.attribute(0) < 8,
+            })
+            .unwrap();
         }
         let model = TasteModel::fit(&book, &FitOptions::default()).unwrap();
-        let options = QueueOptions { cold_start: 0, ..QueueOptions::default() };
+        let options = QueueOptions {
+            cold_start: 0,
+            ..QueueOptions::default()
+        };
         let batch = next_batch(&book, Some(&model), &options, [3; 32]).unwrap();
         assert!(!batch.cold_start);
         assert_eq!(batch.prompts.len(), 10);
-        let uncertain: Vec<&Prompt> = batch.prompts.iter().filter(|p| p.reason == Reason::Uncertain).collect();
+        let uncertain: Vec<&Prompt> = batch
+            .prompts
+            .iter()
+            .filter(|p| p.reason == Reason::Uncertain)
+            .collect();
         let likes = uncertain.iter().filter(|p| p.predicted[0] >= 0.5).count();
         assert_eq!(uncertain.len(), 8);
-        assert_eq!(likes, 4, "{:?}", uncertain.iter().map(|p| p.predicted[0]).collect::<Vec<_>>());
-        let all: Vec<Genome> = batch.prompts.iter().map(|p| p.genomes[0]).chain(book.seen().copied()).collect();
+        assert_eq!(
+            likes,
+            4,
+            "{:?}",
+            uncertain.iter().map(|p| p.predicted[0]).collect::<Vec<_>>()
+        );
+        let all: Vec<Genome> = batch
+            .prompts
+            .iter()
+            .map(|p| p.genomes[0])
+            .chain(book.seen().copied())
+            .collect();
         let map = FeatureMap::Latent;
         for i in 0..10 {
             for j in i + 1..all.len() {
-                let d = FeatureMap::distance2(&map.features(&all[i]), &map.features(&all[j])).sqrt();
+                let d =
+                    FeatureMap::distance2(&map.features(&all[i]), &map.features(&all[j])).sqrt();
                 assert!(d >= 4.0 - 1e-4, "{i} and {j} are {d} apart");
             }
         }
-        let pairs = next_batch(&book, Some(&model), &QueueOptions { mode: LabelMode::PickFour, ..options }, [4; 32]).unwrap();
+        let pairs = next_batch(
+            &book,
+            Some(&model),
+            &QueueOptions {
+                mode: LabelMode::PickFour,
+                ..options
+            },
+            [4; 32],
+        )
+        .unwrap();
         assert!(pairs.prompts.iter().all(|p| p.genomes.len() == 4));
     }
 }

@@ -45,7 +45,10 @@ impl Ranker {
                 *cell = (table.values[2 * j][idx >> 4] + table.values[2 * j + 1][idx & 15]) as f32;
             }
         }
-        Ranker { bias: table.bias as f32, pairs }
+        Ranker {
+            bias: table.bias as f32,
+            pairs,
+        }
     }
 
     /// The score of one genome (f32, within ~1e-6 of the table's).
@@ -108,14 +111,26 @@ pub(crate) fn top_k(n: usize, k: usize, mut score: impl FnMut(usize) -> f32) -> 
 pub fn rank(objective: &Objective, genomes: &[Genome], k: usize) -> Vec<Ranked> {
     let exact = |i: usize| {
         let log_odds = objective.log_odds(&genomes[i]);
-        Ranked { index: i, log_odds, probability: sigmoid(log_odds) }
+        Ranked {
+            index: i,
+            log_odds,
+            probability: sigmoid(log_odds),
+        }
     };
     if objective.is_linear() {
         let ranker = Ranker::new(&objective.linear());
-        return ranker.top(genomes, k).into_iter().map(|(i, _)| exact(i)).collect();
+        return ranker
+            .top(genomes, k)
+            .into_iter()
+            .map(|(i, _)| exact(i))
+            .collect();
     }
-    let super::model::Goal::Class(c) = objective.goal else { unreachable!("a non-linear objective is a class goal") };
-    let rankers: Vec<Ranker> = (0..objective.model.outputs()).map(|o| Ranker::new(objective.model.table(o))).collect();
+    let super::model::Goal::Class(c) = objective.goal else {
+        unreachable!("a non-linear objective is a class goal")
+    };
+    let rankers: Vec<Ranker> = (0..objective.model.outputs())
+        .map(|o| Ranker::new(objective.model.table(o)))
+        .collect();
     let mut others = vec![0f64; rankers.len() - 1];
     top_k(genomes.len(), k, |i| {
         let g = &genomes[i];
@@ -164,7 +179,11 @@ mod tests {
             assert!((ranker.score(g) as f64 - table.score(g)).abs() < 1e-4);
         }
         let top = ranker.top(&genomes, 25);
-        let mut all: Vec<(usize, f32)> = genomes.iter().enumerate().map(|(i, g)| (i, ranker.score(g))).collect();
+        let mut all: Vec<(usize, f32)> = genomes
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (i, ranker.score(g)))
+            .collect();
         all.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         assert_eq!(top, all[..25].to_vec());
         assert!(ranker.top(&genomes, 0).is_empty());

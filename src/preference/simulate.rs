@@ -60,12 +60,19 @@ impl HiddenTaste {
     /// The hidden utility of a character.
     pub fn utility(&self, g: &Genome) -> f64 {
         match self {
-            HiddenTaste::Attributes { weights } => (0..ATTR_GENES).map(|s| weights[s][g.attribute(s) as usize]).sum(),
-            HiddenTaste::Code { weights } => {
-                (0..CODE_GENES).map(|i| weights[i] * level_to_z(g.gene(i).main) as f64).sum()
-            }
-            HiddenTaste::Interaction { hair, background, expression } => {
-                hair[g.attribute(0) as usize] * background[g.attribute(7) as usize] + expression[g.attribute(4) as usize]
+            HiddenTaste::Attributes { weights } => (0..ATTR_GENES)
+                .map(|s| weights[s][g.attribute(s) as usize])
+                .sum(),
+            HiddenTaste::Code { weights } => (0..CODE_GENES)
+                .map(|i| weights[i] * level_to_z(g.gene(i).main) as f64)
+                .sum(),
+            HiddenTaste::Interaction {
+                hair,
+                background,
+                expression,
+            } => {
+                hair[g.attribute(0) as usize] * background[g.attribute(7) as usize]
+                    + expression[g.attribute(4) as usize]
             }
         }
     }
@@ -155,13 +162,27 @@ impl SimulatedOwner {
                 };
                 let (hair, background) = (side(&mut rng), side(&mut rng));
                 let expression: Vec<f64> = (0..LEVELS).map(|_| 0.5 * normal(&mut rng)).collect();
-                (HiddenTaste::Interaction { hair, background, expression }, 0.0)
+                (
+                    HiddenTaste::Interaction {
+                        hair,
+                        background,
+                        expression,
+                    },
+                    0.0,
+                )
             }
             other => panic!("unknown owner kind {other:?} (attributes, code, interaction, noisy)"),
         };
-        let mut utilities: Vec<f64> = (0..4001).map(|_| taste.utility(&random_genome(&mut rng))).collect();
+        let mut utilities: Vec<f64> = (0..4001)
+            .map(|_| taste.utility(&random_genome(&mut rng)))
+            .collect();
         utilities.sort_by(f64::total_cmp);
-        SimulatedOwner { kind: kind.to_string(), taste, threshold: utilities[2000], noise }
+        SimulatedOwner {
+            kind: kind.to_string(),
+            taste,
+            threshold: utilities[2000],
+            noise,
+        }
     }
 
     /// The owner's true verdict.
@@ -173,17 +194,32 @@ impl SimulatedOwner {
     pub fn answer(&self, genomes: &[Genome], mode: LabelMode, rng: &mut ChaCha8Rng) -> Label {
         let flip = uniform(rng) < self.noise;
         match mode {
-            LabelMode::Swipe | LabelMode::Classes => Label::Swipe { genome: genomes[0], like: self.likes(&genomes[0]) != flip },
+            LabelMode::Swipe | LabelMode::Classes => Label::Swipe {
+                genome: genomes[0],
+                like: self.likes(&genomes[0]) != flip,
+            },
             LabelMode::Slider => {
                 let u = self.taste.utility(&genomes[0]) - self.threshold;
                 let value = 1.0 / (1.0 + (-2.0 * u).exp());
-                Label::Slider { genome: genomes[0], value: if flip { 1.0 - value } else { value } }
+                Label::Slider {
+                    genome: genomes[0],
+                    value: if flip { 1.0 - value } else { value },
+                }
             }
             LabelMode::PickTwo | LabelMode::PickFour => {
                 let utilities: Vec<f64> = genomes.iter().map(|g| self.taste.utility(g)).collect();
-                let best = (0..genomes.len()).fold(0, |b, i| if utilities[i] > utilities[b] { i } else { b });
-                let chosen = if flip { (best + 1 + (rng.next_u32() as usize % (genomes.len() - 1))) % genomes.len() } else { best };
-                Label::Pick { shown: genomes.to_vec(), chosen }
+                let best =
+                    (0..genomes.len())
+                        .fold(0, |b, i| if utilities[i] > utilities[b] { i } else { b });
+                let chosen = if flip {
+                    (best + 1 + (rng.next_u32() as usize % (genomes.len() - 1))) % genomes.len()
+                } else {
+                    best
+                };
+                Label::Pick {
+                    shown: genomes.to_vec(),
+                    chosen,
+                }
             }
         }
     }
@@ -195,7 +231,8 @@ pub fn random_swipes(owner: &SimulatedOwner, n: usize, seed: u64) -> LabelBook {
     let mut book = LabelBook::taste();
     for _ in 0..n {
         let g = random_genome(&mut rng);
-        book.add(owner.answer(&[g], LabelMode::Swipe, &mut rng)).expect("a swipe fits a taste book");
+        book.add(owner.answer(&[g], LabelMode::Swipe, &mut rng))
+            .expect("a swipe fits a taste book");
     }
     book
 }
@@ -232,12 +269,46 @@ pub struct HarnessConfig {
 impl HarnessConfig {
     /// The full run: 5 owners per kind, up to 200 labels each.
     pub fn full() -> Self {
-        HarnessConfig { owners: 5, budget: 200, queue: QueueOptions { prompts: 5, ..QueueOptions::default() }, test: 4000, herd: 32, market: 512, generations: 3, fit: FitOptions { relevance: true, ..FitOptions::default() }, kinds: KINDS.iter().map(|k| k.to_string()).collect(), seed: 1 }
+        HarnessConfig {
+            owners: 5,
+            budget: 200,
+            queue: QueueOptions {
+                prompts: 5,
+                ..QueueOptions::default()
+            },
+            test: 4000,
+            herd: 32,
+            market: 512,
+            generations: 3,
+            fit: FitOptions {
+                relevance: true,
+                ..FitOptions::default()
+            },
+            kinds: KINDS.iter().map(|k| k.to_string()).collect(),
+            seed: 1,
+        }
     }
 
     /// The CI run: one owner per kind, 60 labels (runs in seconds even unoptimised).
     pub fn small() -> Self {
-        HarnessConfig { owners: 1, budget: 60, queue: QueueOptions { prompts: 5, ..QueueOptions::default() }, test: 1000, herd: 16, market: 128, generations: 3, fit: FitOptions { relevance: true, ..FitOptions::default() }, kinds: KINDS.iter().map(|k| k.to_string()).collect(), seed: 1 }
+        HarnessConfig {
+            owners: 1,
+            budget: 60,
+            queue: QueueOptions {
+                prompts: 5,
+                ..QueueOptions::default()
+            },
+            test: 1000,
+            herd: 16,
+            market: 128,
+            generations: 3,
+            fit: FitOptions {
+                relevance: true,
+                ..FitOptions::default()
+            },
+            kinds: KINDS.iter().map(|k| k.to_string()).collect(),
+            seed: 1,
+        }
     }
 }
 
@@ -279,15 +350,31 @@ pub struct HarnessReport {
 }
 
 /// Held-out accuracy of `model` against the owner's true verdicts on `test`.
-pub fn accuracy(model: &TasteModel, owner: &SimulatedOwner, test: &[Genome], truth: &[bool]) -> f64 {
-    let right = test.iter().zip(truth).filter(|(g, t)| (model.like(g) >= 0.5) == **t).count();
+pub fn accuracy(
+    model: &TasteModel,
+    owner: &SimulatedOwner,
+    test: &[Genome],
+    truth: &[bool],
+) -> f64 {
+    let right = test
+        .iter()
+        .zip(truth)
+        .filter(|(g, t)| (model.like(g) >= 0.5) == **t)
+        .count();
     let _ = owner;
     right as f64 / test.len() as f64
 }
 
 /// One owner labelling through a queue until the budget: accuracy after every batch, and the last
 /// model.
-fn learn(owner: &SimulatedOwner, targeted: bool, config: &HarnessConfig, test: &[Genome], truth: &[bool], seed: u64) -> (Vec<(usize, f64)>, TasteModel) {
+fn learn(
+    owner: &SimulatedOwner,
+    targeted: bool,
+    config: &HarnessConfig,
+    test: &[Genome],
+    truth: &[bool],
+    seed: u64,
+) -> (Vec<(usize, f64)>, TasteModel) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut book = LabelBook::taste();
     let mut model: Option<TasteModel> = None;
@@ -297,13 +384,17 @@ fn learn(owner: &SimulatedOwner, targeted: bool, config: &HarnessConfig, test: &
         let genomes: Vec<Genome> = if targeted {
             let mut s = [0u8; 32];
             rng.fill_bytes(&mut s);
-            let batch = next_batch(&book, model.as_ref(), options, s).expect("a valid queue request");
+            let batch =
+                next_batch(&book, model.as_ref(), options, s).expect("a valid queue request");
             batch.prompts.into_iter().map(|p| p.genomes[0]).collect()
         } else {
-            (0..config.queue.prompts).map(|_| random_genome(&mut rng)).collect()
+            (0..config.queue.prompts)
+                .map(|_| random_genome(&mut rng))
+                .collect()
         };
         for g in genomes {
-            book.add(owner.answer(&[g], LabelMode::Swipe, &mut rng)).expect("a swipe fits a taste book");
+            book.add(owner.answer(&[g], LabelMode::Swipe, &mut rng))
+                .expect("a swipe fits a taste book");
         }
         let m = TasteModel::fit(&book, &config.fit).expect("labels to fit");
         curve.push((book.len(), accuracy(&m, owner, test, truth)));
@@ -334,10 +425,18 @@ fn median(xs: &[f64]) -> f64 {
 
 /// Three generations of breeding a herd with mates from a market, steered by `model` (exact
 /// expected child score) or at random; returns (hidden like-rate, mean standardised utility).
-fn breed_herd(owner: &SimulatedOwner, model: Option<&TasteModel>, config: &HarnessConfig, scale: (f64, f64), seed: u64) -> (f64, f64) {
+fn breed_herd(
+    owner: &SimulatedOwner,
+    model: Option<&TasteModel>,
+    config: &HarnessConfig,
+    scale: (f64, f64),
+    seed: u64,
+) -> (f64, f64) {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let law = BreedingLaw::ONCHAIN;
-    let market: Vec<Genome> = (0..config.market).map(|_| random_genome(&mut rng)).collect();
+    let market: Vec<Genome> = (0..config.market)
+        .map(|_| random_genome(&mut rng))
+        .collect();
     let mut herd: Vec<Genome> = (0..config.herd).map(|_| random_genome(&mut rng)).collect();
     for _ in 0..config.generations {
         herd = herd
@@ -347,7 +446,11 @@ fn breed_herd(owner: &SimulatedOwner, model: Option<&TasteModel>, config: &Harne
                     Some(m) => {
                         let table = MateTable::new(m.table(0), token, &law);
                         let best = (0..market.len())
-                            .max_by(|a, b| table.expected(&market[*a]).total_cmp(&table.expected(&market[*b])))
+                            .max_by(|a, b| {
+                                table
+                                    .expected(&market[*a])
+                                    .total_cmp(&table.expected(&market[*b]))
+                            })
                             .expect("a market");
                         market[best]
                     }
@@ -360,7 +463,11 @@ fn breed_herd(owner: &SimulatedOwner, model: Option<&TasteModel>, config: &Harne
             .collect();
     }
     let liked = herd.iter().filter(|g| owner.likes(g)).count() as f64 / herd.len() as f64;
-    let utility = herd.iter().map(|g| (owner.taste.utility(g) - scale.0) / scale.1).sum::<f64>() / herd.len() as f64;
+    let utility = herd
+        .iter()
+        .map(|g| (owner.taste.utility(g) - scale.0) / scale.1)
+        .sum::<f64>()
+        / herd.len() as f64;
     (liked, utility)
 }
 
@@ -394,26 +501,53 @@ pub fn run(config: &HarnessConfig) -> HarnessReport {
                 fin_t.push(targeted.last().map_or(0.0, |x| x.1));
                 fin_r.push(random.last().map_or(0.0, |x| x.1));
                 // The ideal, judged by the hidden taste.
-                let options = IdealOptions { variations: 4, seed: [k as u8 + 1; 32], ..IdealOptions::default() };
-                let found = ideal(&[model.objective(super::Goal::Like).expect("a taste model")], &options).expect("an ideal");
+                let options = IdealOptions {
+                    variations: 4,
+                    seed: [k as u8 + 1; 32],
+                    ..IdealOptions::default()
+                };
+                let found = ideal(
+                    &[model.objective(super::Goal::Like).expect("a taste model")],
+                    &options,
+                )
+                .expect("an ideal");
                 let u = owner.taste.utility(&found.best.genome);
                 liked.push(owner.likes(&found.best.genome) as u8 as f64);
-                pct.push(100.0 * utilities.iter().filter(|x| **x < u).count() as f64 / utilities.len() as f64);
+                pct.push(
+                    100.0 * utilities.iter().filter(|x| **x < u).count() as f64
+                        / utilities.len() as f64,
+                );
                 if !found.variations.is_empty() {
-                    let n = found.variations.iter().filter(|c| owner.likes(&c.genome)).count();
+                    let n = found
+                        .variations
+                        .iter()
+                        .filter(|c| owner.likes(&c.genome))
+                        .count();
                     var_liked.push(n as f64 / found.variations.len() as f64);
                 }
                 // Breeding, steered by the model vs random mates.
                 utilities.sort_by(f64::total_cmp);
                 let mean = utilities.iter().sum::<f64>() / utilities.len() as f64;
-                let sd = (utilities.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>() / utilities.len() as f64).sqrt().max(1e-9);
+                let sd = (utilities
+                    .iter()
+                    .map(|x| (x - mean) * (x - mean))
+                    .sum::<f64>()
+                    / utilities.len() as f64)
+                    .sqrt()
+                    .max(1e-9);
                 let (ls, us) = breed_herd(&owner, Some(&model), config, (mean, sd), seed + 3);
                 let (lu, uu) = breed_herd(&owner, None, config, (mean, sd), seed + 3);
                 herd_s.push(ls);
                 herd_u.push(lu);
                 gain.push(us - uu);
             }
-            let mean = |v: &[f64]| if v.is_empty() { 0.0 } else { v.iter().sum::<f64>() / v.len() as f64 };
+            let mean = |v: &[f64]| {
+                if v.is_empty() {
+                    0.0
+                } else {
+                    v.iter().sum::<f64>() / v.len() as f64
+                }
+            };
             TasteRow {
                 kind: kind.to_string(),
                 targeted_85: median_count(&t85),
@@ -429,7 +563,10 @@ pub fn run(config: &HarnessConfig) -> HarnessReport {
             }
         })
         .collect();
-    HarnessReport { config: config.clone(), rows }
+    HarnessReport {
+        config: config.clone(),
+        rows,
+    }
 }
 
 impl std::fmt::Display for HarnessReport {

@@ -45,7 +45,13 @@ pub struct SteerOptions {
 
 impl Default for SteerOptions {
     fn default() -> Self {
-        SteerOptions { shortlist: 10, samples: 256, threshold: 0.9, bins: 10, seed: [0; 32] }
+        SteerOptions {
+            shortlist: 10,
+            samples: 256,
+            threshold: 0.9,
+            bins: 10,
+            seed: [0; 32],
+        }
     }
 }
 
@@ -86,7 +92,10 @@ fn mutated_table(table: &GeneTable, law: &BreedingLaw) -> [[f64; LEVELS]; GENES]
         let mu = law.mutation_rate(g);
         let kind = gene_kind(g);
         for (v, cell) in row.iter_mut().enumerate() {
-            let after: f64 = (0..32u32).map(|d| values[mutate(kind, v as u8, d) as usize]).sum::<f64>() / 32.0;
+            let after: f64 = (0..32u32)
+                .map(|d| values[mutate(kind, v as u8, d) as usize])
+                .sum::<f64>()
+                / 32.0;
             *cell = (1.0 - mu) * values[v] + mu * after;
         }
     }
@@ -94,13 +103,21 @@ fn mutated_table(table: &GeneTable, law: &BreedingLaw) -> [[f64; LEVELS]; GENES]
 }
 
 /// The exact expected table score of a child of `matron` and `sire` under `law`.
-pub fn expected_child_score(table: &GeneTable, matron: &Genome, sire: &Genome, law: &BreedingLaw) -> f64 {
+pub fn expected_child_score(
+    table: &GeneTable,
+    matron: &Genome,
+    sire: &Genome,
+    law: &BreedingLaw,
+) -> f64 {
     let t = mutated_table(table, law);
     let mut e = table.bias;
     for (g, tg) in t.iter().enumerate() {
         let (m, s) = (matron.gene(g), sire.gene(g));
         let odds = main_source_odds(law, g);
-        e += odds[0] * tg[m.main as usize] + odds[1] * tg[m.sub as usize] + odds[2] * tg[s.main as usize] + odds[3] * tg[s.sub as usize];
+        e += odds[0] * tg[m.main as usize]
+            + odds[1] * tg[m.sub as usize]
+            + odds[2] * tg[s.main as usize]
+            + odds[3] * tg[s.sub as usize];
     }
     e
 }
@@ -160,13 +177,19 @@ pub fn steer(
     }
     let table = objective.linear();
     let mate_table = MateTable::new(&table, token, law);
-    let best = top_k(mates.len(), options.shortlist, |i| mate_table.expected(&mates[i]) as f32);
+    let best = top_k(mates.len(), options.shortlist, |i| {
+        mate_table.expected(&mates[i]) as f32
+    });
     let mut rng = ChaCha8Rng::from_seed(options.seed);
     Ok(best
         .into_iter()
         .map(|(index, _)| {
             let children = sample_children(objective, token, &mates[index], law, options, &mut rng);
-            MateScore { index, expected_score: mate_table.expected(&mates[index]), children }
+            MateScore {
+                index,
+                expected_score: mate_table.expected(&mates[index]),
+                children,
+            }
         })
         .collect())
 }

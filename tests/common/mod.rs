@@ -9,9 +9,9 @@ use alloy::providers::{DynProvider, Provider};
 use alloy::signers::local::PrivateKeySigner;
 use chimera::chain::contract::{self, Chimera};
 use chimera::dev::DEV_KEYS;
-use chimera::genome::{Genome, BYTES};
+use chimera::genome::Genome;
 use rand_chacha::ChaCha8Rng;
-use rand_core::{RngCore, SeedableRng};
+use rand_core::SeedableRng;
 use std::path::PathBuf;
 
 /// A running anvil with Chimera deployed by dev account 0.
@@ -125,11 +125,7 @@ impl TestChain {
 pub fn genomes(n: usize, seed: u64) -> Vec<Genome> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     (0..n)
-        .map(|_| {
-            let mut b = [0u8; BYTES];
-            rng.fill_bytes(&mut b);
-            Genome::from_bytes(b)
-        })
+        .map(|_| Genome::random(&mut rng))
         .collect()
 }
 
