@@ -7,7 +7,7 @@
 
 use chimera::fusion::BreedingLaw;
 use chimera::genome::Genome;
-use chimera::preference::simulate::{random_genome, random_swipes, SimulatedOwner};
+use chimera::preference::simulate::{random_swipes, SimulatedOwner};
 use chimera::preference::steer::{expected_child_score, MateTable};
 use chimera::preference::{FitOptions, GeneTable, ModelBank, Ranker, TasteModel};
 use criterion::{black_box, criterion_group, Criterion};
@@ -17,7 +17,7 @@ use std::time::Instant;
 
 fn genomes(n: usize, seed: u64) -> Vec<Genome> {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    (0..n).map(|_| random_genome(&mut rng)).collect()
+    (0..n).map(|_| Genome::random(&mut rng)).collect()
 }
 
 fn random_table(rng: &mut ChaCha8Rng) -> GeneTable {

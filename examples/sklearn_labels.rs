@@ -6,7 +6,7 @@
 //! `cargo run --release --example sklearn_labels -- OUT_DIR [LABELS]`
 
 use chimera::genome::Genome;
-use chimera::preference::simulate::{random_genome, random_swipes, SimulatedOwner};
+use chimera::preference::simulate::{random_swipes, SimulatedOwner};
 use chimera::preference::{FeatureMap, FitOptions, Label, TasteModel};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
@@ -44,7 +44,7 @@ fn main() -> std::io::Result<()> {
         .collect();
     let mut rng = ChaCha8Rng::seed_from_u64(99);
     let test: Vec<(Genome, bool)> = (0..4000)
-        .map(|_| random_genome(&mut rng))
+        .map(|_| Genome::random(&mut rng))
         .map(|g| (g, owner.likes(&g)))
         .collect();
     write_csv(&dir.join("train.csv"), &train)?;

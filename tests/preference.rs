@@ -7,7 +7,7 @@ use chimera::fusion::{breed, BreedingLaw};
 use chimera::genome::{Gene, Genome, GENES};
 use chimera::preference::nudge::{cheapest, steps};
 use chimera::preference::simulate::{
-    self, random_genome, random_swipes, HarnessConfig, SimulatedOwner,
+    self, random_swipes, HarnessConfig, SimulatedOwner,
 };
 use chimera::preference::steer::MateTable;
 use chimera::preference::*;
@@ -80,7 +80,7 @@ proptest! {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let owner = SimulatedOwner::new("code", seed);
         let model = TasteModel::fit(&random_swipes(&owner, 40, seed), &FitOptions::default()).unwrap();
-        let genomes: Vec<Genome> = (0..300).map(|_| random_genome(&mut rng)).collect();
+        let genomes: Vec<Genome> = (0..300).map(|_| Genome::random(&mut rng)).collect();
         let top = rank(&model.objective(Goal::Like).unwrap(), &genomes, k);
         let mut all: Vec<f64> = genomes.iter().map(|g| model.table(0).score(g)).collect();
         all.sort_by(|a, b| b.total_cmp(a));
@@ -104,7 +104,7 @@ fn the_exact_breeding_expectation_is_the_mean_of_real_children() {
     ];
     for law in laws {
         for _ in 0..3 {
-            let (a, b) = (random_genome(&mut rng), random_genome(&mut rng));
+            let (a, b) = (Genome::random(&mut rng), Genome::random(&mut rng));
             let exact = expected_child_score(table, &a, &b, &law);
             assert!((MateTable::new(table, &a, &law).expected(&b) - exact).abs() < 1e-9);
             let n = 20_000u32;
@@ -134,7 +134,7 @@ fn fitted_models_separate_separable_data() {
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let mut book = LabelBook::taste();
     for _ in 0..200 {
-        let g = random_genome(&mut rng);
+        let g = Genome::random(&mut rng);
         let u = if g.attribute(0) < 8 { 1.0 } else { -1.0 }
             + chimera::genome::level_to_z(g.gene(3).main) as f64 * 0.4;
         book.add(Label::Swipe {
@@ -158,7 +158,7 @@ fn fitted_models_separate_separable_data() {
     // Pick comparisons on the same rule separate too.
     let mut picks = LabelBook::taste();
     for _ in 0..100 {
-        let (a, b) = (random_genome(&mut rng), random_genome(&mut rng));
+        let (a, b) = (Genome::random(&mut rng), Genome::random(&mut rng));
         let (ua, ub) = (a.attribute(2) as f64, b.attribute(2) as f64);
         if ua != ub {
             picks
@@ -192,7 +192,7 @@ fn softmax_learns_named_classes_and_has_an_ideal_per_class() {
         _ => 2,
     };
     for _ in 0..200 {
-        let g = random_genome(&mut rng);
+        let g = Genome::random(&mut rng);
         book.add(Label::Class {
             genome: g,
             class: class_of(&g),
@@ -201,7 +201,7 @@ fn softmax_learns_named_classes_and_has_an_ideal_per_class() {
     }
     let model = TasteModel::fit(&book, &FitOptions::default()).unwrap();
     let right = (0..500)
-        .map(|_| random_genome(&mut rng))
+        .map(|_| Genome::random(&mut rng))
         .filter(|g| matches!(model.predict(g), Prediction::Classes { class, .. } if class == class_of(g)))
         .count();
     assert!(right >= 375, "held-out accuracy {right}/500");
@@ -220,7 +220,7 @@ fn softmax_learns_named_classes_and_has_an_ideal_per_class() {
         assert!(model.class_probabilities(&ideal.best.genome)[c] >= 0.95 - 1e-9);
     }
     // Nudge towards a class reaches it.
-    let start = random_genome(&mut rng);
+    let start = Genome::random(&mut rng);
     let n = nudge(&model.objective(Goal::Class(1)).unwrap(), &start, 0.9).unwrap();
     assert!(n.reached && n.after >= 0.9, "{n:?}");
 }
@@ -291,7 +291,7 @@ fn nudge_on_a_model_reports_its_edits() {
     let model = TasteModel::fit(&random_swipes(&owner, 150, 3), &FitOptions::default()).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(9);
     let token = (0..100)
-        .map(|_| random_genome(&mut rng))
+        .map(|_| Genome::random(&mut rng))
         .find(|g| model.like(g) < 0.3)
         .unwrap();
     let n = nudge(&model.objective(Goal::Like).unwrap(), &token, 0.9).unwrap();
@@ -323,13 +323,13 @@ fn many_models_score_a_token_and_owners_match() {
         .collect();
     let bank = ModelBank::from_models(&owners).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let token = random_genome(&mut rng);
+    let token = Genome::random(&mut rng);
     let p = bank.probabilities(&token);
     for (m, pm) in owners.iter().zip(&p) {
         assert!((m.like(&token) - *pm as f64).abs() < 1e-4);
     }
-    let a_tokens: Vec<Genome> = (0..5).map(|_| random_genome(&mut rng)).collect();
-    let b_tokens: Vec<Genome> = (0..7).map(|_| random_genome(&mut rng)).collect();
+    let a_tokens: Vec<Genome> = (0..5).map(|_| Genome::random(&mut rng)).collect();
+    let b_tokens: Vec<Genome> = (0..7).map(|_| Genome::random(&mut rng)).collect();
     let m = mutual(&owners[0], &a_tokens, &owners[1], &b_tokens).unwrap();
     let want = b_tokens.iter().map(|t| owners[0].like(t)).sum::<f64>() / 7.0;
     assert!((m.a_likes_b - want).abs() < 1e-12);
@@ -341,8 +341,8 @@ fn steering_ranks_mates_by_exact_expectation_and_samples_the_real_engine() {
     let owner = SimulatedOwner::new("attributes", 12);
     let model = TasteModel::fit(&random_swipes(&owner, 120, 4), &FitOptions::default()).unwrap();
     let mut rng = ChaCha8Rng::seed_from_u64(6);
-    let token = random_genome(&mut rng);
-    let mates: Vec<Genome> = (0..200).map(|_| random_genome(&mut rng)).collect();
+    let token = Genome::random(&mut rng);
+    let mates: Vec<Genome> = (0..200).map(|_| Genome::random(&mut rng)).collect();
     let options = SteerOptions {
         shortlist: 5,
         samples: 400,

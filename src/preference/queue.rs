@@ -259,7 +259,7 @@ pub fn next_batch(
     // Top up from fresh random draws if the constraints left the batch short.
     let mut extra = Vec::new();
     while chosen.len() + extra.len() < wanted {
-        let g = random_genome(&mut rng);
+        let g = Genome::random(&mut rng);
         let f = map.features(&g);
         let ok = batch_features
             .iter()
@@ -277,12 +277,6 @@ pub fn next_batch(
     })
 }
 
-/// A uniformly random genome: the generator's prior.
-fn random_genome(rng: &mut ChaCha8Rng) -> Genome {
-    let mut b = [0u8; 40];
-    rng.fill_bytes(&mut b);
-    Genome::from_bytes(b)
-}
 
 /// Fisher–Yates with the seeded generator.
 fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
@@ -322,7 +316,7 @@ fn cold_start(
                 if seen.iter().all(|s| FeatureMap::distance2(&f, s) >= min_d2) {
                     break;
                 }
-                g = random_genome(rng);
+                g = Genome::random(rng);
             }
             g
         })
@@ -476,7 +470,7 @@ impl Posterior {
         let mut refs = Vec::with_capacity(references);
         let mut weight = Vec::with_capacity(references);
         for _ in 0..references {
-            let g = random_genome(rng);
+            let g = Genome::random(rng);
             map.row(&g, &mut dense, &mut hot);
             refs.push(sparse_row(&dense, &hot, layout.dense));
             let q = model.like(&g);

@@ -103,12 +103,6 @@ fn uniform(rng: &mut ChaCha8Rng) -> f64 {
     (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
-/// A uniformly random genome.
-pub fn random_genome(rng: &mut ChaCha8Rng) -> Genome {
-    let mut b = [0u8; 40];
-    rng.fill_bytes(&mut b);
-    Genome::from_bytes(b)
-}
 
 /// `k` distinct indices below `n`.
 fn distinct(n: usize, k: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
@@ -174,7 +168,7 @@ impl SimulatedOwner {
             other => panic!("unknown owner kind {other:?} (attributes, code, interaction, noisy)"),
         };
         let mut utilities: Vec<f64> = (0..4001)
-            .map(|_| taste.utility(&random_genome(&mut rng)))
+            .map(|_| taste.utility(&Genome::random(&mut rng)))
             .collect();
         utilities.sort_by(f64::total_cmp);
         SimulatedOwner {
@@ -230,7 +224,7 @@ pub fn random_swipes(owner: &SimulatedOwner, n: usize, seed: u64) -> LabelBook {
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut book = LabelBook::taste();
     for _ in 0..n {
-        let g = random_genome(&mut rng);
+        let g = Genome::random(&mut rng);
         book.add(owner.answer(&[g], LabelMode::Swipe, &mut rng))
             .expect("a swipe fits a taste book");
     }
@@ -389,7 +383,7 @@ fn learn(
             batch.prompts.into_iter().map(|p| p.genomes[0]).collect()
         } else {
             (0..config.queue.prompts)
-                .map(|_| random_genome(&mut rng))
+                .map(|_| Genome::random(&mut rng))
                 .collect()
         };
         for g in genomes {
@@ -435,9 +429,9 @@ fn breed_herd(
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let law = BreedingLaw::ONCHAIN;
     let market: Vec<Genome> = (0..config.market)
-        .map(|_| random_genome(&mut rng))
+        .map(|_| Genome::random(&mut rng))
         .collect();
-    let mut herd: Vec<Genome> = (0..config.herd).map(|_| random_genome(&mut rng)).collect();
+    let mut herd: Vec<Genome> = (0..config.herd).map(|_| Genome::random(&mut rng)).collect();
     for _ in 0..config.generations {
         herd = herd
             .iter()
@@ -489,7 +483,7 @@ pub fn run(config: &HarnessConfig) -> HarnessReport {
                 let seed = config.seed * 1_000_003 + (k * 1000 + o) as u64;
                 let owner = SimulatedOwner::new(kind, seed);
                 let mut rng = ChaCha8Rng::seed_from_u64(seed ^ 0x7e57);
-                let test: Vec<Genome> = (0..config.test).map(|_| random_genome(&mut rng)).collect();
+                let test: Vec<Genome> = (0..config.test).map(|_| Genome::random(&mut rng)).collect();
                 let truth: Vec<bool> = test.iter().map(|g| owner.likes(g)).collect();
                 let mut utilities: Vec<f64> = test.iter().map(|g| owner.taste.utility(g)).collect();
                 let (targeted, model) = learn(&owner, true, config, &test, &truth, seed + 1);
