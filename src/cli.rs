@@ -326,7 +326,7 @@ pub fn run(cli: Cli, out: &mut impl std::io::Write) -> Result<()> {
             runtime()?.block_on(async {
                 let service = crate::service::Service::start(config).await?;
                 eprintln!("chimera serving on http://{}", service.local_addr);
-                service.run_until(async { let _ = tokio::signal::ctrl_c().await; }).await
+                service.run_until(crate::service::stop_signal()).await
             })?;
         }
         Command::Deploy { rpc_url, private_key, base_uri, genesis_cap } => {

@@ -154,7 +154,7 @@ pub async fn run(config: DevConfig) -> Result<()> {
     })
     .await?;
     print_banner(&public_url, &rpc_url, &deployment, config.web_dir.join("index.html").exists());
-    service.run_until(async { let _ = tokio::signal::ctrl_c().await; }).await?;
+    service.run_until(crate::service::stop_signal()).await?;
     println!("stopped; chain state and index are kept in {}", config.data_dir.display());
     Ok(())
 }

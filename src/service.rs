@@ -135,6 +135,16 @@ impl Service {
     }
 }
 
+/// Resolves on Ctrl-C (SIGINT) or SIGTERM, the two ways a service is asked to stop, so both
+/// run the same orderly shutdown (and `chimera dev` stops the anvil it started).
+pub async fn stop_signal() {
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async { match term.as_mut() { Some(t) => { t.recv().await; } None => std::future::pending::<()>().await } } => {}
+    }
+}
+
 /// Decode the portrait of every newly born character so it is ready when a marketplace asks.
 /// Everything waiting in the channel is requested at once, so the generator batches it into few
 /// runs. Ends when the indexer (the channel's sender) is gone.

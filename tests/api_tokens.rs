@@ -112,6 +112,7 @@ async fn deploy_mint_breed_hatch_index_and_serve() {
     let paid = hatched.iter().map(|l| l.log_decode::<Chimera::Hatched>().unwrap().inner.data).find(|h| h.tokenId == U256::from(6)).unwrap();
     assert_eq!((paid.midwife, paid.fee), (dev_address(9), fee), "the keeper hatched and was paid");
     assert_eq!(get(&base, "/api/tokens/4").await.1["siring_approved"], Value::Null, "the approval was spent");
+    assert_eq!(get(&base, &format!("/api/tokens?owner={bob}")).await.1["tokens"][0]["siring_approved"], Value::Null);
 
     // Portraits: PNG from the real model, or a clear 503 where the model is absent — never a fake.
     let image = reqwest::get(format!("{base}/api/tokens/5/image.png")).await.unwrap();
@@ -146,6 +147,7 @@ async fn deploy_mint_breed_hatch_index_and_serve() {
         ("/api/genomes/0x1234", 400, "80 hex digits"),
         ("/api/genomes/zz", 400, "non-hex"),
         ("/api/nowhere", 404, "no such route"),
+        ("/api/tokens/1/nowhere", 404, "no such route"),
     ] {
         let (got, body) = get(&base, path).await;
         assert_eq!(got, status, "{path}: {body}");
@@ -166,6 +168,7 @@ async fn deploy_mint_breed_hatch_index_and_serve() {
     let (_, contract) = get(&base, "/api/contract").await;
     assert_eq!((contract["chain_id"].as_u64(), contract["address"].as_str()), (Some(31337), Some(chain.contract.to_checksum(None).as_str())));
     assert!(contract["abi"].as_array().unwrap().iter().any(|e| e["name"] == "Born"));
+    assert_eq!(contract["birth_fee"], fee.to_string(), "the fee set on chain, as indexed");
     assert_eq!(get(&base, "/healthz").await.1["tokens"], 6);
     let metrics = reqwest::get(format!("{base}/metrics")).await.unwrap().text().await.unwrap();
     assert!(metrics.contains("chimera_indexed_tokens 6"), "{metrics}");
@@ -183,6 +186,15 @@ async fn check_openapi(base: &str, genome_hex: &str) {
     let paths = doc["paths"].as_object().unwrap();
     assert!(paths.len() >= 15, "only {} paths documented", paths.len());
     let schemas = &doc["components"]["schemas"];
+    for (path, item) in paths {
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let placeholder = format!("{{{}}}", p["name"].as_str().unwrap());
+                let expected = if path.contains(&placeholder) { "path" } else { "query" };
+                assert_eq!(p["in"], expected, "{path}: parameter {} is documented in {}", p["name"], p["in"]);
+            }
+        }
+    }
     for (path, item) in paths {
         let Some(op) = item.get("get") else { continue };
         if path == "/api/me" {

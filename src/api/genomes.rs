@@ -22,6 +22,7 @@ pub(super) fn routes(ctx: ApiContext) -> Router<ApiContext> {
 
 /// Portrait size.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ImageQuery {
     /// Edge in pixels, 16..=1024 (default: the model's own size). Scaling keeps pixels crisp.

@@ -89,7 +89,8 @@ pub fn router(ctx: ApiContext, static_dir: Option<&std::path::Path>) -> Router {
         .merge(auth::routes())
         .merge(taste::routes())
         .merge(ops::routes());
-    let mut app = api;
+    // Unknown API paths are JSON 404s, also when the web app's index.html is the fallback.
+    let mut app = api.route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound("no such route; see /api/openapi.json".into()) }));
     if let Some(dir) = static_dir {
         let index = dir.join("index.html");
         app = app.fallback_service(

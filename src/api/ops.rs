@@ -81,6 +81,8 @@ pub struct ContractInfo {
     /// Chain and address.
     #[serde(flatten)]
     pub chain: super::ChainInfo,
+    /// The birth fee in wei (decimal string), as last indexed: what `breed` must be sent with.
+    pub birth_fee: String,
     /// The contract's ABI.
     #[schema(value_type = Object)]
     pub abi: serde_json::Value,
@@ -88,8 +90,8 @@ pub struct ContractInfo {
 
 /// Chain id, address, deployment block and ABI of the Chimera contract.
 #[utoipa::path(get, path = "/api/contract", tag = "ops", responses((status = 200, body = ContractInfo)))]
-pub async fn contract(State(ctx): State<ApiContext>) -> Json<ContractInfo> {
-    Json(ContractInfo { chain: ctx.chain.clone(), abi: crate::chain::contract::abi_json() })
+pub async fn contract(State(ctx): State<ApiContext>) -> Result<Json<ContractInfo>, ApiError> {
+    Ok(Json(ContractInfo { chain: ctx.chain.clone(), birth_fee: ctx.store.birth_fee()?.to_string(), abi: crate::chain::contract::abi_json() }))
 }
 
 /// Liveness and index progress.

@@ -129,6 +129,7 @@ fn state_seed(owner: &[u8; 20], book: &LabelBook, purpose: &str) -> [u8; 32] {
 
 /// Which book a request is about.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BookQuery {
     /// `taste` (default) or `classes`.
@@ -302,6 +303,7 @@ pub async fn set_classes(State(ctx): State<ApiContext>, user: AuthUser, AppJson(
 
 /// What the next batch should look like.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct QueueQuery {
     /// swipe (default), slider, pick_two, pick_four or classes.
@@ -389,6 +391,7 @@ pub async fn score(State(ctx): State<ApiContext>, user: AuthUser, AppJson(req): 
 
 /// How many to return, and which class to aim at for a classes model.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RankQuery {
     /// Top k, 1..=200 (default 20).
@@ -430,6 +433,7 @@ pub async fn rank(State(ctx): State<ApiContext>, user: AuthUser, AppQuery(q): Ap
 
 /// What ideal to find.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IdealQuery {
     /// Confidence to reach, in (0, 1) (default 0.99).
@@ -489,6 +493,7 @@ pub async fn ideal(State(ctx): State<ApiContext>, user: AuthUser, AppQuery(q): A
 
 /// How far to nudge.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct NudgeQuery {
     /// Probability to reach, in (0, 1) (default 0.9).
@@ -517,6 +522,7 @@ pub async fn nudge(
 
 /// How many mates to return.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct MatesQuery {
     /// Mates returned, 1..=50 (default 10).

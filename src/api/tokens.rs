@@ -94,6 +94,8 @@ pub struct TokenSummary {
     pub image: String,
     /// Main attribute values by slot name.
     pub attributes: BTreeMap<String, String>,
+    /// Who may use it as a sire, if its owner approved someone.
+    pub siring_approved: Option<String>,
 }
 
 fn summary(ctx: &ApiContext, t: &TokenRecord) -> TokenSummary {
@@ -112,6 +114,7 @@ fn summary(ctx: &ApiContext, t: &TokenRecord) -> TokenSummary {
             .enumerate()
             .map(|(i, s)| (s.name.to_string(), s.value_name(genome.attribute(i)).to_string()))
             .collect(),
+        siring_approved: t.siring_approved.map(|a| Address::from(a).to_checksum(None)),
     }
 }
 
@@ -183,6 +186,7 @@ pub async fn image(
 
 /// Filters and page position for `GET /api/tokens`.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ListQuery {
     /// Only this owner's tokens (0x address).
@@ -231,6 +235,7 @@ pub async fn list(State(ctx): State<ApiContext>, AppQuery(q): AppQuery<ListQuery
 
 /// How far a family tree reaches.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct FamilyQuery {
     /// Generations up and down, 1..=8 (default 3).
