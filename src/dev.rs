@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use rand_chacha::ChaCha8Rng;
 use rand_core::SeedableRng;
 use serde::{Deserialize, Serialize};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -226,9 +226,4 @@ fn print_banner(url: &str, rpc_url: &str, deployment: &Deployment, web: bool) {
         println!("    {i}  {}  {key}", signer.address());
     }
     println!("    keeper (hatches births): account {KEEPER_ACCOUNT}\n\nCtrl-C stops everything.\n");
-}
-
-/// The data directory `chimera dev` uses by default.
-pub fn default_data_dir() -> PathBuf {
-    Path::new(".chimera").join("dev")
 }

@@ -95,11 +95,11 @@ async fn sigkill_during_ingest_loses_and_duplicates_nothing() {
 
     let dir = tempfile::tempdir().unwrap();
     let data_dir = dir.path().join("store");
-    let serve = |port: u16| {
+    let serve = || {
         Command::new(env!("CARGO_BIN_EXE_chimera"))
             .args(["serve", "--rpc-url", &chain.url, "--contract", &chain.contract.to_string()])
             .args(["--from-block", &chain.deploy_block.to_string(), "--confirmations", "0", "--batch-blocks", "50"])
-            .args(["--listen", &format!("127.0.0.1:{port}")])
+            .args(["--listen", "127.0.0.1:0"])
             .arg("--data-dir")
             .arg(&data_dir)
             .env("CHIMERA_GENERATOR_MODEL", "/nonexistent.onnx") // indexing only: no portraits
@@ -111,7 +111,7 @@ async fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     let mut rng = ChaCha8Rng::seed_from_u64(5);
     let mut kills = 0;
     for round in 0..12 {
-        let mut child = serve(0);
+        let mut child = serve();
         tokio::time::sleep(Duration::from_millis(150 + rng.next_u64() % 400)).await;
         child.kill().unwrap(); // SIGKILL
         child.wait().unwrap();
@@ -128,7 +128,7 @@ async fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     // 800 ms and look), then kill that one too.
     let deadline = std::time::Instant::now() + Duration::from_secs(90);
     loop {
-        let mut child = serve(0);
+        let mut child = serve();
         tokio::time::sleep(Duration::from_millis(800)).await;
         assert!(child.try_wait().unwrap().is_none(), "chimera serve exited early");
         child.kill().unwrap();

@@ -169,28 +169,21 @@ fn status_of(book: &LabelBook, which: Book, evaluate: bool) -> Result<TasteStatu
     let model = if evaluate && labels > 0 { TasteModel::fit(book, &options).ok() } else { None };
     let validation = if evaluate && labels >= 4 { cross_validate(book, &options, 5).ok() } else { None };
     let curve = if evaluate && labels >= 8 { learning_curve(book, &options, 5, 8).unwrap_or_default() } else { Vec::new() };
-    let to_value = |v: &dyn erased::Ser| v.value();
     Ok(TasteStatus {
         book: which,
         task: to_value(book.task()),
         labels,
         skips,
         model: model.as_ref().map(|m| to_value(m.summary())),
-        validation: validation.as_ref().map(|v| to_value(v)),
-        learning_curve: curve.iter().map(|p| to_value(p)).collect(),
+        validation: validation.as_ref().map(to_value),
+        learning_curve: curve.iter().map(to_value).collect(),
     })
 }
 
-/// Tiny helper so any engine type turns into JSON for the documented `Object` fields.
-mod erased {
-    pub trait Ser {
-        fn value(&self) -> serde_json::Value;
-    }
-    impl<T: serde::Serialize> Ser for T {
-        fn value(&self) -> serde_json::Value {
-            serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
-        }
-    }
+/// An engine value as JSON, for the response fields documented as `Object` (the engine's types
+/// carry serde, not OpenAPI schemas).
+fn to_value<T: Serialize>(value: &T) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 /// The owner's model: labels, accuracy, learning curve.
