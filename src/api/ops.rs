@@ -40,6 +40,28 @@ pub struct Ops {
     responses: [AtomicU64; 4],
     /// Requests refused by the rate limiter.
     rate_limited: AtomicU64,
+    /// Serialised token metadata by id, with the index cursor it was built at.
+    metadata: Mutex<HashMap<u64, (Option<crate::store::Cursor>, axum::body::Bytes)>>,
+}
+
+/// Most metadata documents kept; past it the cache starts over (it refills on demand).
+const METADATA_CACHE: usize = 100_000;
+
+impl Ops {
+    /// Token `id`'s cached metadata if it was built at `cursor` (the index has not moved since).
+    pub(super) fn cached_metadata(&self, id: u64, cursor: Option<crate::store::Cursor>) -> Option<axum::body::Bytes> {
+        let cache = self.metadata.lock().expect("metadata lock");
+        cache.get(&id).filter(|(at, _)| *at == cursor).map(|(_, body)| body.clone())
+    }
+
+    /// Keep token `id`'s metadata as built at `cursor`.
+    pub(super) fn cache_metadata(&self, id: u64, cursor: Option<crate::store::Cursor>, body: axum::body::Bytes) {
+        let mut cache = self.metadata.lock().expect("metadata lock");
+        if cache.len() >= METADATA_CACHE {
+            cache.clear();
+        }
+        cache.insert(id, (cursor, body));
+    }
 }
 
 /// Middleware: count every response by status class.

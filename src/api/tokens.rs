@@ -9,7 +9,8 @@ use crate::genome::{Genome, CODE_GENES, SLOT_TABLE};
 use crate::store::TokenRecord;
 use alloy::primitives::Address;
 use axum::extract::State;
-use axum::response::Response;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
@@ -141,11 +142,24 @@ pub(super) fn load(ctx: &ApiContext, id: u64) -> Result<TokenRecord, ApiError> {
 #[utoipa::path(get, path = "/api/tokens/{id}", tag = "tokens",
     params(("id" = u64, Path, description = "Token id")),
     responses((status = 200, body = TokenMetadata), (status = 400, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody)))]
-pub async fn metadata(State(ctx): State<ApiContext>, AppPath(id): AppPath<u64>) -> Result<Json<TokenMetadata>, ApiError> {
-    let t = load(&ctx, id)?;
+pub async fn metadata(State(ctx): State<ApiContext>, AppPath(id): AppPath<u64>) -> Result<Response, ApiError> {
+    // Metadata changes only when the index moves, so the serialised document is cached per token
+    // and cursor (number and hash, so a reorg back to the same height is a miss): marketplaces
+    // re-read it far more often than the chain moves.
+    let cursor = ctx.store.cursor()?;
+    if let Some(body) = ctx.ops.cached_metadata(id, cursor) {
+        return Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response());
+    }
+    let body = axum::body::Bytes::from(serde_json::to_vec(&build_metadata(&ctx, id)?).map_err(|e| ApiError::Internal(e.to_string()))?);
+    ctx.ops.cache_metadata(id, cursor, body.clone());
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+fn build_metadata(ctx: &ApiContext, id: u64) -> Result<TokenMetadata, ApiError> {
+    let t = load(ctx, id)?;
     let genome = t.genome();
     let main = |slot: usize| SLOT_TABLE[slot].value_name(genome.attribute(slot)).replace('_', " ");
-    Ok(Json(TokenMetadata {
+    Ok(TokenMetadata {
         name: format!("Chimera #{id}"),
         description: format!(
             "A generation-{} Chimera with {} {} hair, {} eyes and a {} look.",
@@ -168,7 +182,7 @@ pub async fn metadata(State(ctx): State<ApiContext>, AppPath(id): AppPath<u64>) 
         owner: Address::from(t.owner).to_checksum(None),
         birth_block: t.birth_block,
         siring_approved: t.siring_approved.map(|a| Address::from(a).to_checksum(None)),
-    }))
+    })
 }
 
 /// The character's portrait.
