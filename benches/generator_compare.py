@@ -14,9 +14,11 @@ Then it builds `examples/generator_throughput.rs` (release) and:
    implementation below runs on exactly those inputs.
 2. numerical check: onnxruntime-python (and PyTorch) on the same inputs, max abs diff against the
    Rust output; the library's RGB8 portraits against onnxruntime-python's output quantised alike.
-3. throughput at batch 1, 16, 64: `--rounds` rounds, each running every implementation for
-   `--seconds` per batch size, in a rotated order so machine load falls on all alike; the table
-   shows the median images/s over rounds and the ratios rust/ort-python and rust/torch.
+3. throughput at batch 1, 16, 64: `--rounds` rounds; in each, per batch size, every
+   implementation runs for `--seconds` (after a warm-up run), in an order rotated from one batch
+   size to the next so machine load falls on all alike. The table shows the median images/s over
+   rounds and the ratios rust/ort-python and rust/torch; "rust, bare session" is one plain `ort`
+   session on the same inputs, which shows what the library adds.
 4. latency: 16 concurrent requesters through `Generator`, with dynamic batching and without.
 
 Every implementation gets the same intra-op thread count (`--threads`): `GeneratorConfig.threads`
@@ -36,6 +38,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import warnings
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENV = os.path.join(ROOT, ".tools", "bench-venv")
@@ -105,7 +108,10 @@ class Rust:
     def __init__(self, workdir, threads):
         subprocess.run(["bash", os.path.join(ROOT, "scripts", "setup_onnxruntime.sh")], check=True, stdout=subprocess.DEVNULL)
         print("building examples/generator_throughput (release) ...", flush=True)
-        subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "generator_throughput"], cwd=ROOT, check=True)
+        build = subprocess.run(["cargo", "build", "--release", "--example", "generator_throughput"],
+                               cwd=ROOT, capture_output=True, text=True)
+        if build.returncode != 0:
+            sys.exit(build.stderr)
         self.binary = os.path.join(workdir, "generator_throughput")
         shutil.copy(os.path.join(ROOT, "target", "release", "examples", "generator_throughput"), self.binary)
         self.env = dict(os.environ, CHIMERA_GENERATOR_MODEL=MODEL,
@@ -131,6 +137,7 @@ def images_per_s(run, batch, seconds):
 
 def main():
     ensure_venv()
+    warnings.filterwarnings("ignore", message="Using a non-tuple sequence")  # inside onnx2torch's Slice
     import numpy as np
     import onnx
     import onnxruntime as ort
@@ -191,23 +198,22 @@ def main():
             "rgb_worst": int(rgb_diff.max()),
         }
 
-        # --- throughput, rotated order per round ---
+        # --- throughput: per round and batch size every implementation, in a rotated order ---
         impls = ["rust", "ort-python", "torch"]
         rates = {}  # (impl, batch) -> [images/s per round]
         loads = [load()]
         for r in range(args.rounds):
-            order = impls[r % 3:] + impls[:r % 3]
-            for name in order:
-                if name == "rust":
-                    for line in rust("throughput", genomes, "--seconds", args.seconds, "--bare", 1,
-                                     "--batches", ",".join(map(str, BATCHES))):
-                        rates.setdefault((line["impl"], line["batch"]), []).append(line["images_per_s"])
-                else:
-                    run = ort_run if name == "ort-python" else torch_run
-                    for b in BATCHES:
+            for i, b in enumerate(BATCHES):
+                k = (r * len(BATCHES) + i) % len(impls)
+                for name in impls[k:] + impls[:k]:
+                    if name == "rust":
+                        for line in rust("throughput", genomes, "--seconds", args.seconds, "--bare", 1, "--batches", b):
+                            rates.setdefault((line["impl"], b), []).append(line["images_per_s"])
+                    else:
+                        run = ort_run if name == "ort-python" else torch_run
                         rates.setdefault((name, b), []).append(images_per_s(lambda: run(b), b, args.seconds))
             loads.append(load())
-            print(f"round {r + 1}/{args.rounds} done ({' -> '.join(order)}), load average {loads[-1]}", flush=True)
+            print(f"round {r + 1}/{args.rounds} done, load average {loads[-1]}", flush=True)
 
         # --- latency ---
         latency = rust("latency", "--seconds", args.latency_seconds, "--clients", args.clients)

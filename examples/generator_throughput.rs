@@ -90,7 +90,7 @@ fn model_path() -> PathBuf {
 
 fn read_genomes(path: &str) -> Vec<Genome> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| fail(&format!("cannot read {path}: {e}")));
-    if bytes.is_empty() || bytes.len() % BYTES != 0 {
+    if bytes.is_empty() || !bytes.len().is_multiple_of(BYTES) {
         fail(&format!("{path} must hold whole {BYTES}-byte genomes, it has {} bytes", bytes.len()));
     }
     bytes.chunks_exact(BYTES).map(|g| Genome::from_slice(g).expect("a 40-byte chunk")).collect()
