@@ -18,8 +18,10 @@ web:
 
 ## The main job: the dev world — local chain, contract, genesis characters, indexer, keeper,
 ## API and web app on 127.0.0.1. Ctrl-C stops it; `make run ARGS=--reset` starts afresh.
+## A debug build: it is the one `make test` builds too, and the slow parts (inference, the
+## chain) are native code either way; `cargo run --release -- dev` for an optimised one.
 run: setup web
-	$(CARGO) run --release --quiet -- dev $(ARGS)
+	$(CARGO) run --quiet -- dev $(ARGS)
 
 ## Every test: forge (unit, fuzz, the shared vectors), cargo (unit, property, generator, anvil
 ## round trip, platform end to end, reorg, SIGKILL recovery), then the web app end to end.
