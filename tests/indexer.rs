@@ -147,3 +147,29 @@ async fn sigkill_during_ingest_loses_and_duplicates_nothing() {
     assert_eq!(bobs.len(), TOKENS.div_ceil(5));
     assert_eq!(store.chain_snapshot().unwrap(), reference_snapshot(&chain).await, "after {kills} kills the index equals an uninterrupted one");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chimera_watch_prints_decoded_events_as_json_lines() {
+    let chain = TestChain::start().await;
+    let g = genomes(2, 21);
+    chain.mint(dev_address(0), &g[0]).await;
+    chain.mint(dev_address(1), &g[1]).await;
+    let out = Command::new(env!("CARGO_BIN_EXE_chimera"))
+        .args(["watch", "--rpc-url", &chain.url, "--contract", &chain.contract.to_string(), "--until-head"])
+        .args(["--from-block", &chain.deploy_block.to_string()])
+        .output()
+        .expect("chimera watch runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let born: Vec<_> = lines.iter().filter(|l| l["event"] == "Born").collect();
+    assert_eq!(born.len(), 2, "{lines:?}");
+    assert_eq!(born[1]["token"], 2);
+    assert_eq!(born[1]["genome"]["hex"], g[1].to_hex());
+    assert_eq!(born[1]["genome"]["attrs"][0]["slot"], "hair_colour", "attribute names included");
+    assert!(born[0]["block"].as_u64().is_some() && born[0]["tx"].as_str().unwrap().starts_with("0x"));
+    assert_eq!(lines.iter().filter(|l| l["event"] == "Transfer").count(), 2);
+
+    let bad = Command::new(env!("CARGO_BIN_EXE_chimera")).args(["watch", "--rpc-url", &chain.url, "--contract", "0x12"]).output().unwrap();
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--contract must be a 0x address"));
+}
