@@ -12,9 +12,10 @@ setup:
 	bash scripts/export_contract_artifact.sh
 	bash scripts/setup_onnxruntime.sh
 
-## The web app, built into web/dist (served at / by the service).
+## The web app, built into web/dist (served at / by the service). The dev chain's RPC URL goes
+## into its /config.json so a wallet can add the network with one click.
 web:
-	@if [ -f web/scripts/build.sh ]; then bash web/scripts/build.sh; fi
+	CHIMERA_RPC_URL=http://127.0.0.1:8545 CHIMERA_CHAIN_NAME="Chimera dev" bash web/scripts/build.sh
 
 ## The main job: the dev world — local chain, contract, genesis characters, indexer, keeper,
 ## API and web app on 127.0.0.1. Ctrl-C stops it; `make run ARGS=--reset` starts afresh.
@@ -29,7 +30,7 @@ test: setup
 	bash contracts/scripts/test.sh
 	$(CARGO) build --quiet --bin chimera
 	$(CARGO) test --no-fail-fast
-	@if [ -f web/scripts/e2e.sh ]; then CHIMERA_BIN=$(CURDIR)/target/debug/chimera bash web/scripts/e2e.sh; fi
+	CHIMERA_BIN=$(CURDIR)/target/debug/chimera bash web/scripts/e2e.sh
 
 ## Benchmarks: criterion (fusion vs its keccak floor, generator batching, preference), the
 ## platform (indexing, requests/s under wrk), forge gas figures.
