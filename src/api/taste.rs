@@ -180,6 +180,13 @@ fn status_of(book: &LabelBook, which: Book, evaluate: bool) -> Result<TasteStatu
     })
 }
 
+/// Run a model computation (fits with relevance rounds, k-fold evaluation, ideal search, steering
+/// samples) on Tokio's blocking pool: tens of milliseconds to seconds of CPU must not stall the
+/// async workers that serve every other request.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Result<T, ApiError> + Send + 'static) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work).await.map_err(|e| ApiError::Internal(format!("taste computation failed: {e}")))?
+}
+
 /// An engine value as JSON, for the response fields documented as `Object` (the engine's types
 /// carry serde, not OpenAPI schemas).
 fn to_value<T: Serialize>(value: &T) -> Value {
@@ -190,8 +197,11 @@ fn to_value<T: Serialize>(value: &T) -> Value {
 #[utoipa::path(get, path = "/api/taste", tag = "taste", params(BookQuery),
     responses((status = 200, body = TasteStatus), (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody)))]
 pub async fn status(State(ctx): State<ApiContext>, user: AuthUser, AppQuery(q): AppQuery<BookQuery>) -> Result<Json<TasteStatus>, ApiError> {
-    let which = q.book.unwrap_or_default();
-    Ok(Json(status_of(&load_book(&ctx, &owner_key(&user), which)?, which, true)?))
+    blocking(move || {
+        let which = q.book.unwrap_or_default();
+        Ok(Json(status_of(&load_book(&ctx, &owner_key(&user), which)?, which, true)?))
+    })
+    .await
 }
 
 /// A label to add.
@@ -326,10 +336,16 @@ pub async fn queue(State(ctx): State<ApiContext>, user: AuthUser, AppQuery(q): A
         return Err(ApiError::BadRequest(format!("prompts must be 1..=50, got {prompts}")));
     }
     let which = if mode == LabelMode::Classes { Book::Classes } else { Book::Taste };
-    let book = load_book(&ctx, &owner_key(&user), which)?;
-    let model = if book.labels().next().is_some() { TasteModel::fit(&book, &fit_options()).ok() } else { None };
-    let options = QueueOptions { mode, prompts, ..QueueOptions::default() };
-    let batch = next_batch(&book, model.as_ref(), &options, state_seed(&owner_key(&user), &book, "queue"))?;
+    let batch = blocking({
+        let ctx = ctx.clone();
+        move || {
+            let book = load_book(&ctx, &owner_key(&user), which)?;
+            let model = if book.labels().next().is_some() { TasteModel::fit(&book, &fit_options()).ok() } else { None };
+            let options = QueueOptions { mode, prompts, ..QueueOptions::default() };
+            Ok(next_batch(&book, model.as_ref(), &options, state_seed(&owner_key(&user), &book, "queue"))?)
+        }
+    })
+    .await?;
     // Decode the batch's portraits in one generator call, so they are cached when the page asks.
     if let Ok(generator) = &ctx.generator {
         let all: Vec<Genome> = batch.prompts.iter().flat_map(|p| p.genomes.iter().copied()).collect();
@@ -366,20 +382,23 @@ pub struct ScoreRequest {
     responses((status = 200, description = "One prediction per genome, then per token", body = Vec<Object>), (status = 400, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
 pub async fn score(State(ctx): State<ApiContext>, user: AuthUser, AppJson(req): AppJson<ScoreRequest>) -> Result<Json<Value>, ApiError> {
-    if req.genomes.len() + req.tokens.len() > 1000 {
-        return Err(ApiError::BadRequest("at most 1000 genomes and tokens per request".into()));
-    }
-    let model = fit(&load_book(&ctx, &owner_key(&user), req.book.unwrap_or_default())?)?;
-    let mut out = Vec::new();
-    for (i, hex) in req.genomes.iter().enumerate() {
-        let g = Genome::from_hex(hex).map_err(|e| ApiError::BadRequest(format!("genomes[{i}]: {e}")))?;
-        out.push(json!({ "genome": g.to_hex(), "prediction": model.predict(&g) }));
-    }
-    for id in &req.tokens {
-        let g = super::tokens::load(&ctx, *id)?.genome();
-        out.push(json!({ "token": id, "genome": g.to_hex(), "prediction": model.predict(&g) }));
-    }
-    Ok(Json(Value::Array(out)))
+    blocking(move || {
+        if req.genomes.len() + req.tokens.len() > 1000 {
+            return Err(ApiError::BadRequest("at most 1000 genomes and tokens per request".into()));
+        }
+        let model = fit(&load_book(&ctx, &owner_key(&user), req.book.unwrap_or_default())?)?;
+        let mut out = Vec::new();
+        for (i, hex) in req.genomes.iter().enumerate() {
+            let g = Genome::from_hex(hex).map_err(|e| ApiError::BadRequest(format!("genomes[{i}]: {e}")))?;
+            out.push(json!({ "genome": g.to_hex(), "prediction": model.predict(&g) }));
+        }
+        for id in &req.tokens {
+            let g = super::tokens::load(&ctx, *id)?.genome();
+            out.push(json!({ "token": id, "genome": g.to_hex(), "prediction": model.predict(&g) }));
+        }
+        Ok(Json(Value::Array(out)))
+    })
+    .await
 }
 
 /// How many to return, and which class to aim at for a classes model.
@@ -400,28 +419,31 @@ pub struct RankQuery {
     responses((status = 200, description = "Tokens, best first, with their probability", body = Vec<Object>), (status = 400, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
 pub async fn rank(State(ctx): State<ApiContext>, user: AuthUser, AppQuery(q): AppQuery<RankQuery>) -> Result<Json<Value>, ApiError> {
-    let k = q.k.unwrap_or(20);
-    if !(1..=200).contains(&k) {
-        return Err(ApiError::BadRequest(format!("k must be 1..=200, got {k}")));
-    }
-    let model = fit(&load_book(&ctx, &owner_key(&user), q.book.unwrap_or_default())?)?;
-    let objective = model.objective(goal_for(&model, q.class))?;
-    let tokens: Vec<_> = ctx.store.all_tokens().collect::<Result<_, _>>()?;
-    let genomes: Vec<Genome> = tokens.iter().map(|t| t.genome()).collect();
-    let ranked = preference::rank(&objective, &genomes, k);
-    Ok(Json(Value::Array(
-        ranked
-            .iter()
-            .map(|r| {
-                let t = &tokens[r.index];
-                json!({
-                    "token": t.id, "probability": r.probability, "log_odds": r.log_odds, "genome": genomes[r.index].to_hex(),
-                    "owner": Address::from(t.owner).to_checksum(None), "generation": t.generation,
-                    "image": format!("{}/api/tokens/{}/image.png", ctx.public_url, t.id),
+    blocking(move || {
+        let k = q.k.unwrap_or(20);
+        if !(1..=200).contains(&k) {
+            return Err(ApiError::BadRequest(format!("k must be 1..=200, got {k}")));
+        }
+        let model = fit(&load_book(&ctx, &owner_key(&user), q.book.unwrap_or_default())?)?;
+        let objective = model.objective(goal_for(&model, q.class))?;
+        let tokens: Vec<_> = ctx.store.all_tokens().collect::<Result<_, _>>()?;
+        let genomes: Vec<Genome> = tokens.iter().map(|t| t.genome()).collect();
+        let ranked = preference::rank(&objective, &genomes, k);
+        Ok(Json(Value::Array(
+            ranked
+                .iter()
+                .map(|r| {
+                    let t = &tokens[r.index];
+                    json!({
+                        "token": t.id, "probability": r.probability, "log_odds": r.log_odds, "genome": genomes[r.index].to_hex(),
+                        "owner": Address::from(t.owner).to_checksum(None), "generation": t.generation,
+                        "image": format!("{}/api/tokens/{}/image.png", ctx.public_url, t.id),
+                    })
                 })
-            })
-            .collect(),
-    )))
+                .collect(),
+        )))
+    })
+    .await
 }
 
 /// What ideal to find.
@@ -446,42 +468,45 @@ pub struct IdealQuery {
     responses((status = 200, description = "Ideals (one, or one per class) with image URLs", body = Vec<Object>), (status = 400, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
 pub async fn ideal(State(ctx): State<ApiContext>, user: AuthUser, AppQuery(q): AppQuery<IdealQuery>) -> Result<Json<Value>, ApiError> {
-    let variations = q.variations.unwrap_or(4);
-    if variations > 16 {
-        return Err(ApiError::BadRequest(format!("variations must be 0..=16, got {variations}")));
-    }
-    let book = load_book(&ctx, &owner_key(&user), q.book.unwrap_or_default())?;
-    let seed = state_seed(&owner_key(&user), &book, "ideal");
-    let options = preference::IdealOptions { target: q.target.unwrap_or(0.99), variations, seed, ..Default::default() };
-    let model = fit(&book)?;
-    let other = match &q.with {
-        Some(a) => {
-            let address: Address = a.parse().map_err(|_| ApiError::BadRequest(format!("with must be a 0x address, got {a:?}")))?;
-            Some(taste_model(&ctx, &address.into_array()).map_err(|_| ApiError::NotFound(format!("{address} has no taste model yet")))?)
+    blocking(move || {
+        let variations = q.variations.unwrap_or(4);
+        if variations > 16 {
+            return Err(ApiError::BadRequest(format!("variations must be 0..=16, got {variations}")));
         }
-        None => None,
-    };
-    let ideals = match (model.task(), q.class, &other) {
-        (Task::Classes { .. }, None, None) => preference::ideal_per_class(&model, &options)?,
-        _ => {
-            let mut objectives = vec![model.objective(goal_for(&model, q.class))?];
-            if let Some(o) = &other {
-                objectives.push(o.objective(Goal::Like)?);
+        let book = load_book(&ctx, &owner_key(&user), q.book.unwrap_or_default())?;
+        let seed = state_seed(&owner_key(&user), &book, "ideal");
+        let options = preference::IdealOptions { target: q.target.unwrap_or(0.99), variations, seed, ..Default::default() };
+        let model = fit(&book)?;
+        let other = match &q.with {
+            Some(a) => {
+                let address: Address = a.parse().map_err(|_| ApiError::BadRequest(format!("with must be a 0x address, got {a:?}")))?;
+                Some(taste_model(&ctx, &address.into_array()).map_err(|_| ApiError::NotFound(format!("{address} has no taste model yet")))?)
             }
-            vec![preference::ideal(&objectives, &options)?]
-        }
-    };
-    let with_images = |c: &preference::IdealCandidate| {
-        let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
-        v["image"] = image(&ctx, &c.genome).into();
-        v
-    };
-    Ok(Json(Value::Array(
-        ideals
-            .iter()
-            .map(|i| json!({ "best": with_images(&i.best), "variations": i.variations.iter().map(with_images).collect::<Vec<_>>(), "target": i.target, "reached": i.reached }))
-            .collect(),
-    )))
+            None => None,
+        };
+        let ideals = match (model.task(), q.class, &other) {
+            (Task::Classes { .. }, None, None) => preference::ideal_per_class(&model, &options)?,
+            _ => {
+                let mut objectives = vec![model.objective(goal_for(&model, q.class))?];
+                if let Some(o) = &other {
+                    objectives.push(o.objective(Goal::Like)?);
+                }
+                vec![preference::ideal(&objectives, &options)?]
+            }
+        };
+        let with_images = |c: &preference::IdealCandidate| {
+            let mut v = serde_json::to_value(c).unwrap_or(Value::Null);
+            v["image"] = image(&ctx, &c.genome).into();
+            v
+        };
+        Ok(Json(Value::Array(
+            ideals
+                .iter()
+                .map(|i| json!({ "best": with_images(&i.best), "variations": i.variations.iter().map(with_images).collect::<Vec<_>>(), "target": i.target, "reached": i.reached }))
+                .collect(),
+        )))
+    })
+    .await
 }
 
 /// How far to nudge.
@@ -503,14 +528,17 @@ pub async fn nudge(
     AppPath(id): AppPath<u64>,
     AppQuery(q): AppQuery<NudgeQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let token = super::tokens::load(&ctx, id)?;
-    let model = taste_model(&ctx, &owner_key(&user))?;
-    let result = preference::nudge(&model.objective(Goal::Like)?, &token.genome(), q.target.unwrap_or(0.9))?;
-    let mut v = serde_json::to_value(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
-    v["token"] = id.into();
-    v["image_before"] = format!("{}/api/tokens/{id}/image.png", ctx.public_url).into();
-    v["image_after"] = image(&ctx, &result.genome).into();
-    Ok(Json(v))
+    blocking(move || {
+        let token = super::tokens::load(&ctx, id)?;
+        let model = taste_model(&ctx, &owner_key(&user))?;
+        let result = preference::nudge(&model.objective(Goal::Like)?, &token.genome(), q.target.unwrap_or(0.9))?;
+        let mut v = serde_json::to_value(&result).map_err(|e| ApiError::Internal(e.to_string()))?;
+        v["token"] = id.into();
+        v["image_before"] = format!("{}/api/tokens/{id}/image.png", ctx.public_url).into();
+        v["image_after"] = image(&ctx, &result.genome).into();
+        Ok(Json(v))
+    })
+    .await
 }
 
 /// How many mates to return.
@@ -536,41 +564,44 @@ pub async fn mates(
     AppPath(id): AppPath<u64>,
     AppQuery(q): AppQuery<MatesQuery>,
 ) -> Result<Json<Value>, ApiError> {
-    let owner = owner_key(&user);
-    let token = super::tokens::load(&ctx, id)?;
-    if token.owner != owner {
-        return Err(ApiError::Forbidden(format!("token {id} is not yours (owned by {})", Address::from(token.owner))));
-    }
-    let shortlist = q.shortlist.unwrap_or(10);
-    if !(1..=50).contains(&shortlist) {
-        return Err(ApiError::BadRequest(format!("shortlist must be 1..=50, got {shortlist}")));
-    }
-    let book = load_book(&ctx, &owner, Book::Taste)?;
-    let model = fit(&book)?;
-    let candidates: Vec<_> = ctx
-        .store
-        .all_tokens()
-        .filter_map(|t| t.ok())
-        .filter(|t| t.id != id && t.id != token.matron && t.id != token.sire && t.matron != id && t.sire != id)
-        .filter(|t| t.owner == owner || t.siring_approved == Some(owner))
-        .collect();
-    let genomes: Vec<Genome> = candidates.iter().map(|t| t.genome()).collect();
-    let seed = state_seed(&owner, &book, &format!("mates/{id}"));
-    let options = SteerOptions { shortlist, threshold: q.threshold.unwrap_or(0.8), seed, ..SteerOptions::default() };
-    let ranked = preference::steer(&model.objective(Goal::Like)?, &token.genome(), &genomes, &BreedingLaw::ONCHAIN, &options)?;
-    Ok(Json(Value::Array(
-        ranked
-            .iter()
-            .map(|m| {
-                let t = &candidates[m.index];
-                json!({
-                    "token": t.id, "owner": Address::from(t.owner).to_checksum(None), "own": t.owner == owner,
-                    "expected_score": m.expected_score, "children": m.children,
-                    "image": format!("{}/api/tokens/{}/image.png", ctx.public_url, t.id),
+    blocking(move || {
+        let owner = owner_key(&user);
+        let token = super::tokens::load(&ctx, id)?;
+        if token.owner != owner {
+            return Err(ApiError::Forbidden(format!("token {id} is not yours (owned by {})", Address::from(token.owner))));
+        }
+        let shortlist = q.shortlist.unwrap_or(10);
+        if !(1..=50).contains(&shortlist) {
+            return Err(ApiError::BadRequest(format!("shortlist must be 1..=50, got {shortlist}")));
+        }
+        let book = load_book(&ctx, &owner, Book::Taste)?;
+        let model = fit(&book)?;
+        let candidates: Vec<_> = ctx
+            .store
+            .all_tokens()
+            .filter_map(|t| t.ok())
+            .filter(|t| t.id != id && t.id != token.matron && t.id != token.sire && t.matron != id && t.sire != id)
+            .filter(|t| t.owner == owner || t.siring_approved == Some(owner))
+            .collect();
+        let genomes: Vec<Genome> = candidates.iter().map(|t| t.genome()).collect();
+        let seed = state_seed(&owner, &book, &format!("mates/{id}"));
+        let options = SteerOptions { shortlist, threshold: q.threshold.unwrap_or(0.8), seed, ..SteerOptions::default() };
+        let ranked = preference::steer(&model.objective(Goal::Like)?, &token.genome(), &genomes, &BreedingLaw::ONCHAIN, &options)?;
+        Ok(Json(Value::Array(
+            ranked
+                .iter()
+                .map(|m| {
+                    let t = &candidates[m.index];
+                    json!({
+                        "token": t.id, "owner": Address::from(t.owner).to_checksum(None), "own": t.owner == owner,
+                        "expected_score": m.expected_score, "children": m.children,
+                        "image": format!("{}/api/tokens/{}/image.png", ctx.public_url, t.id),
+                    })
                 })
-            })
-            .collect(),
-    )))
+                .collect(),
+        )))
+    })
+    .await
 }
 
 /// The mutual score of the signed-in owner and another: each one's taste on the other's tokens.
@@ -578,20 +609,23 @@ pub async fn mates(
     responses((status = 200, description = "Mutual liking and each side's favourite token", body = Object), (status = 400, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
 pub async fn match_owner(State(ctx): State<ApiContext>, user: AuthUser, AppPath(address): AppPath<String>) -> Result<Json<Value>, ApiError> {
-    let other: Address = address.parse().map_err(|_| ApiError::BadRequest(format!("address must be a 0x address, got {address:?}")))?;
-    let me = owner_key(&user);
-    let mine = taste_model(&ctx, &me)?;
-    let theirs = taste_model(&ctx, &other.into_array()).map_err(|_| ApiError::NotFound(format!("{other} has no taste model yet")))?;
-    let owned = |owner: &[u8; 20]| -> Result<Vec<crate::store::TokenRecord>, ApiError> { Ok(ctx.store.tokens_page(Some(owner), None, 0, 100_000)?.0) };
-    let (my_tokens, their_tokens) = (owned(&me)?, owned(&other.into_array())?);
-    let g = |ts: &[crate::store::TokenRecord]| ts.iter().map(|t| t.genome()).collect::<Vec<_>>();
-    let m = preference::mutual(&mine, &g(&my_tokens), &theirs, &g(&their_tokens))?;
-    Ok(Json(json!({
-        "me": user.address.to_checksum(None), "other": other.to_checksum(None),
-        "i_like_theirs": m.a_likes_b, "they_like_mine": m.b_likes_a, "mutual": m.mutual,
-        "my_favourite_of_theirs": m.a_favourite.map(|i| their_tokens[i].id),
-        "their_favourite_of_mine": m.b_favourite.map(|i| my_tokens[i].id),
-    })))
+    blocking(move || {
+        let other: Address = address.parse().map_err(|_| ApiError::BadRequest(format!("address must be a 0x address, got {address:?}")))?;
+        let me = owner_key(&user);
+        let mine = taste_model(&ctx, &me)?;
+        let theirs = taste_model(&ctx, &other.into_array()).map_err(|_| ApiError::NotFound(format!("{other} has no taste model yet")))?;
+        let owned = |owner: &[u8; 20]| -> Result<Vec<crate::store::TokenRecord>, ApiError> { Ok(ctx.store.tokens_page(Some(owner), None, 0, 100_000)?.0) };
+        let (my_tokens, their_tokens) = (owned(&me)?, owned(&other.into_array())?);
+        let g = |ts: &[crate::store::TokenRecord]| ts.iter().map(|t| t.genome()).collect::<Vec<_>>();
+        let m = preference::mutual(&mine, &g(&my_tokens), &theirs, &g(&their_tokens))?;
+        Ok(Json(json!({
+            "me": user.address.to_checksum(None), "other": other.to_checksum(None),
+            "i_like_theirs": m.a_likes_b, "they_like_mine": m.b_likes_a, "mutual": m.mutual,
+            "my_favourite_of_theirs": m.a_favourite.map(|i| their_tokens[i].id),
+            "their_favourite_of_mine": m.b_favourite.map(|i| my_tokens[i].id),
+        })))
+    })
+    .await
 }
 
 /// A group of owners whose tastes make one model.
@@ -611,37 +645,40 @@ pub struct GroupRequest {
     responses((status = 200, description = "The group model's summary and ideal", body = Object), (status = 400, body = super::error::ErrorBody),
         (status = 401, body = super::error::ErrorBody), (status = 404, body = super::error::ErrorBody), (status = 422, body = super::error::ErrorBody)))]
 pub async fn group(State(ctx): State<ApiContext>, user: AuthUser, AppJson(req): AppJson<GroupRequest>) -> Result<Json<Value>, ApiError> {
-    if req.members.is_empty() || req.members.len() > 32 {
-        return Err(ApiError::BadRequest(format!("members must list 1 to 32 other owners, got {}", req.members.len())));
-    }
-    let mut owners = vec![owner_key(&user)];
-    for (i, m) in req.members.iter().enumerate() {
-        let a: Address = m.parse().map_err(|_| ApiError::BadRequest(format!("members[{i}] must be a 0x address, got {m:?}")))?;
-        owners.push(a.into_array());
-    }
-    let books = owners
-        .iter()
-        .map(|o| ctx.store.label_book(o, Book::Taste.key())?.ok_or_else(|| ApiError::NotFound(format!("{} has no labels yet", Address::from(*o)))))
-        .collect::<Result<Vec<_>, _>>()?;
-    let model = match req.mode.as_deref().unwrap_or("blend") {
-        "pool" => preference::group::fit_pooled(&books.iter().collect::<Vec<_>>(), &fit_options())?,
-        mode @ ("blend" | "median") => {
-            let models = books.iter().map(fit).collect::<Result<Vec<_>, _>>()?;
-            if mode == "blend" {
-                blend(&models.iter().map(|m| (m, 1.0)).collect::<Vec<_>>())?
-            } else {
-                median(&models.iter().collect::<Vec<_>>())?
-            }
+    blocking(move || {
+        if req.members.is_empty() || req.members.len() > 32 {
+            return Err(ApiError::BadRequest(format!("members must list 1 to 32 other owners, got {}", req.members.len())));
         }
-        other => return Err(ApiError::BadRequest(format!("mode must be blend, median or pool, got {other:?}"))),
-    };
-    let seed = state_seed(&owners[0], &books[0], "group");
-    let options = preference::IdealOptions { variations: req.variations.unwrap_or(4).min(16), seed, ..Default::default() };
-    let ideal = preference::ideal(&[model.objective(Goal::Like)?], &options)?;
-    Ok(Json(json!({
-        "members": owners.iter().map(|o| Address::from(*o).to_checksum(None)).collect::<Vec<_>>(),
-        "model": model.summary(),
-        "ideal": { "genome": ideal.best.genome.to_hex(), "image": image(&ctx, &ideal.best.genome), "probabilities": ideal.best.probabilities, "reached": ideal.reached },
-        "variations": ideal.variations.iter().map(|c| json!({ "genome": c.genome.to_hex(), "image": image(&ctx, &c.genome) })).collect::<Vec<_>>(),
-    })))
+        let mut owners = vec![owner_key(&user)];
+        for (i, m) in req.members.iter().enumerate() {
+            let a: Address = m.parse().map_err(|_| ApiError::BadRequest(format!("members[{i}] must be a 0x address, got {m:?}")))?;
+            owners.push(a.into_array());
+        }
+        let books = owners
+            .iter()
+            .map(|o| ctx.store.label_book(o, Book::Taste.key())?.ok_or_else(|| ApiError::NotFound(format!("{} has no labels yet", Address::from(*o)))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let model = match req.mode.as_deref().unwrap_or("blend") {
+            "pool" => preference::group::fit_pooled(&books.iter().collect::<Vec<_>>(), &fit_options())?,
+            mode @ ("blend" | "median") => {
+                let models = books.iter().map(fit).collect::<Result<Vec<_>, _>>()?;
+                if mode == "blend" {
+                    blend(&models.iter().map(|m| (m, 1.0)).collect::<Vec<_>>())?
+                } else {
+                    median(&models.iter().collect::<Vec<_>>())?
+                }
+            }
+            other => return Err(ApiError::BadRequest(format!("mode must be blend, median or pool, got {other:?}"))),
+        };
+        let seed = state_seed(&owners[0], &books[0], "group");
+        let options = preference::IdealOptions { variations: req.variations.unwrap_or(4).min(16), seed, ..Default::default() };
+        let ideal = preference::ideal(&[model.objective(Goal::Like)?], &options)?;
+        Ok(Json(json!({
+            "members": owners.iter().map(|o| Address::from(*o).to_checksum(None)).collect::<Vec<_>>(),
+            "model": model.summary(),
+            "ideal": { "genome": ideal.best.genome.to_hex(), "image": image(&ctx, &ideal.best.genome), "probabilities": ideal.best.probabilities, "reached": ideal.reached },
+            "variations": ideal.variations.iter().map(|c| json!({ "genome": c.genome.to_hex(), "image": image(&ctx, &c.genome) })).collect::<Vec<_>>(),
+        })))
+    })
+    .await
 }

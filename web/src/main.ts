@@ -12,13 +12,12 @@ import { Session } from './session';
 
 function navigation(router: Router): HTMLElement {
   const current = router.currentPath();
-  const link = (path: string, label: string, soon = false) =>
-    h('a', { href: `#${path}`, class: `nav-link${current === path ? ' active' : ''}`, 'aria-current': current === path ? 'page' : undefined },
-      label, soon ? h('span', { class: 'soon', title: 'Coming with the taste model' }, 'soon') : null);
+  const link = (path: string, label: string) =>
+    h('a', { href: `#${path}`, class: `nav-link${current === path ? ' active' : ''}`, 'aria-current': current === path ? 'page' : undefined }, label);
   return h('nav', { class: 'nav', 'aria-label': 'Main' },
     routes.filter((r) => r.nav?.group === 'play').map((r) => link(r.path, r.nav!.label)),
     h('span', { class: 'nav-sep', 'aria-hidden': 'true' }),
-    routes.filter((r) => r.nav?.group === 'taste').map((r) => link(r.path, r.nav!.label, true)));
+    routes.filter((r) => r.nav?.group === 'taste').map((r) => link(r.path, r.nav!.label)));
 }
 
 async function boot(): Promise<void> {

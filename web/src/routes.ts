@@ -1,5 +1,5 @@
-// Every page of the app. The taste-model views (Train, Ideal, Discover, Mates, Nudge) have their
-// routes now and show an honest "coming with the taste model" until their API exists.
+// Every page of the app: the collection and breeding ("play"), and the taste model's views
+// (Train, Ideal, Discover, Mates, Nudge), which need the signed-in session.
 
 import type { Route } from './router';
 import { breedView } from './views/breed';

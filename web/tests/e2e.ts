@@ -516,47 +516,301 @@ test('owner actions: approve siring (and the friend breeds with it), then transf
   assert.equal(await page.locator('.owner-actions').count(), 0, 'no owner actions once it is gone');
 });
 
-test('the swipe deck: keys, buttons, a swipe, undo; the taste views say they are not built', { timeout: 60_000 }, async () => {
-  await page.goto(`${world.url}/#/train`);
-  await page.waitForSelector('[data-view-status="coming-with-taste-model"]');
-  assert.match(await page.innerText('.not-yet-badge'), /Coming with the taste model/);
-  await page.waitForSelector('.deck .deck-card');
-  const deck = page.locator('.deck');
-  const counts = async () => deck.evaluate((d) => [d.getAttribute('data-index'), d.getAttribute('data-liked'), d.getAttribute('data-disliked'), d.getAttribute('data-skipped')].map(Number));
-  const until = async (want: number[]) => {
-    await page.waitForFunction((w) => {
-      const d = document.querySelector('.deck')!;
-      return ['data-index', 'data-liked', 'data-disliked', 'data-skipped'].map((a) => Number(d.getAttribute(a))).join() === w.join();
-    }, want, { timeout: 5000 });
+// ------------------------------------------------------------------ the taste model
+
+/** The e2e player's taste: like a character when its hair colour (gene 32's main nibble) is below 8. */
+const likes = (genome: string) => parseInt(genome.slice(2 + 2 * 32, 2 + 2 * 32 + 1), 16) < 8;
+
+/** A signed-in session of another account, straight against the API (for the friend's taste). */
+async function apiSession(key: string): Promise<<T>(method: string, route: string, body?: unknown) => Promise<T>> {
+  const signer = new Wallet(key);
+  const nonce = await world.api<{ nonce: string; domain: string; uri: string; chain_id: number }>('/api/auth/nonce');
+  const now = new Date();
+  const message = [
+    `${nonce.domain} wants you to sign in with your Ethereum account:`, signer.address, '', 'Sign in to Chimera.', '',
+    `URI: ${nonce.uri}`, 'Version: 1', `Chain ID: ${nonce.chain_id}`, `Nonce: ${nonce.nonce}`,
+    `Issued At: ${now.toISOString()}`, `Expiration Time: ${new Date(now.getTime() + 3600_000).toISOString()}`,
+  ].join('\n');
+  const verify = await fetch(`${world.url}/api/auth/verify`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ message, signature: await signer.signMessage(message) }),
+  });
+  assert.equal(verify.status, 200, `the friend signs in: ${await verify.clone().text()}`);
+  const cookie = verify.headers.get('set-cookie')!.split(';')[0];
+  return async <T>(method: string, route: string, body?: unknown) => {
+    const response = await fetch(`${world.url}${route}`, {
+      method, headers: { cookie, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`${method} ${route}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as T;
   };
-  assert.deepEqual(await counts(), [0, 0, 0, 0]);
-  await page.keyboard.press('ArrowRight');
-  await until([1, 1, 0, 0]);
-  await page.keyboard.press('ArrowLeft');
-  await until([2, 1, 1, 0]);
+}
+
+/** The signed-in player's own view of the API, through the page (its session cookie). */
+async function pageApi<T>(route: string): Promise<T> {
+  return page.evaluate(async (r) => {
+    const response = await fetch(r);
+    if (!response.ok) throw new Error(`${r}: ${response.status} ${await response.text()}`);
+    return response.json();
+  }, route) as Promise<T>;
+}
+
+interface Labelled { kind: string; genome?: string; like?: boolean; value?: number; shown?: string[]; chosen?: number; class?: number }
+type LabelEntry = { labelled: Labelled } | { skipped: { genome: string } };
+const labelOf = (e: LabelEntry): Labelled | null => ('labelled' in e ? e.labelled : null);
+
+/** The deck's counters: cards passed, liked, disliked, skipped. */
+async function deckCounts(scope = '.deck'): Promise<number[]> {
+  return page.locator(scope).evaluate((d) => ['data-index', 'data-liked', 'data-disliked', 'data-skipped'].map((a) => Number(d.getAttribute(a))));
+}
+
+async function untilDeck(want: number[], scope = '.deck'): Promise<void> {
+  await page.waitForFunction(([sel, w]) => {
+    const d = document.querySelector(sel as string);
+    return !!d && ['data-index', 'data-liked', 'data-disliked', 'data-skipped'].map((a) => Number(d.getAttribute(a))).join() === (w as number[]).join();
+  }, [scope, want] as const, { timeout: 10_000 });
+}
+
+/** The genome on top of the deck, once there is one (the next batch may still be on its way). */
+async function topCard(scope = '.deck'): Promise<string> {
+  const card = await page.waitForSelector(`${scope} .deck-card.depth-0`, { timeout: 60_000 });
+  return (await card.getAttribute('data-key'))!;
+}
+
+let idealBefore = '';
+
+test('taste views before any label: Ideal asks for labels first', { timeout: 30_000 }, async () => {
+  await page.goto(`${world.url}/#/ideal`);
+  await page.waitForSelector('.ideal[data-state="empty"] .taste-empty');
+  assert.match(await page.innerText('.taste-empty'), /Label some characters first/);
+  assert.match(await page.innerText('.taste-empty'), /label some characters first/, 'the service’s own 422 message is shown');
+  assert.equal(await page.locator('.ideal-card').count(), 0);
+  await shot('ideal-before-labels');
+});
+
+test('train: slider, pick 1 of 2, pick 1 of 4 and custom classes reach the service', { timeout: 90_000 }, async () => {
+  await page.goto(`${world.url}/#/train?mode=slider`);
+  await page.waitForSelector('.taste-panel[data-evaluated="0"]');
+  const labels = async () => Number(await page.getAttribute('.taste-panel[data-book="taste"]', 'data-labels'));
+  const untilLabels = (n: number) => page.waitForSelector(`.taste-panel[data-book="taste"][data-labels="${n}"]`, { timeout: 30_000 });
+
+  await page.waitForSelector('.prompt-slider .prompt-card[data-genome]');
+  const rated = (await page.getAttribute('.prompt-slider .prompt-card', 'data-genome'))!;
+  await page.fill('.taste-slider', '0.8');
+  await page.click('.slider-submit');
+  await untilLabels(1);
+
+  await page.click('.mode-tab[data-mode="pick_two"]');
+  await page.waitForSelector('.prompt-pick_two .pick-option');
+  assert.equal(await page.locator('.pick-option').count(), 2);
+  await page.keyboard.press('2');
+  await untilLabels(2);
+
+  await page.click('.mode-tab[data-mode="pick_four"]');
+  await page.waitForSelector('.prompt-pick_four .pick-option');
+  assert.equal(await page.locator('.pick-option').count(), 4);
+  const shown = await page.locator('.pick-option').evaluateAll((os) => os.map((o) => o.getAttribute('data-genome')));
+  await page.click('.pick-option[data-choice="2"]');
+  await untilLabels(3);
+  // Skip the next four (nothing learned), then undo the skip: four skips go and come back.
+  await page.waitForSelector('.prompt-pick_four:not([data-waiting]) .pick-option');
   await page.keyboard.press('ArrowUp');
-  await until([3, 1, 1, 1]);
+  await page.waitForSelector('.taste-panel[data-book="taste"] .taste-count span.muted:text("4 skipped")');
   await page.keyboard.press('Backspace');
-  await until([2, 1, 1, 0]);
-  await page.click('.deck-like');
-  await until([3, 2, 1, 0]);
-  // A swipe to the left with the pointer (mouse here; touch uses the same pointer events).
+  await page.waitForFunction(() => document.querySelector('.taste-panel[data-book="taste"] .taste-count span.muted')?.textContent === '');
+  await portraitsSettled('.pick-grid');
+  await shot('train-pick-four');
+
+  const entries = await pageApi<LabelEntry[]>('/api/taste/labels');
+  assert.deepEqual(entries.map((e) => ('labelled' in e ? e.labelled.kind : 'skip')), ['slider', 'pick', 'pick']);
+  assert.equal(labelOf(entries[0])?.genome, rated);
+  assert.equal(labelOf(entries[0])?.value, 0.8);
+  assert.deepEqual(labelOf(entries[2]), { kind: 'pick', shown, chosen: 2 });
+  assert.equal(await labels(), 3);
+
+  // Custom classes: name them, then put a character in one.
+  await page.click('.mode-tab[data-mode="classes"]');
+  await page.waitForSelector('.classes-form', { timeout: 30_000 });
+  await page.fill('input[name="class-names"]', 'kiss, marry, kill');
+  await page.click('.classes-form button[type="submit"]');
+  await page.waitForSelector('.class-buttons .class-button');
+  assert.deepEqual(await page.locator('.class-button').evaluateAll((bs) => bs.map((b) => b.textContent)), ['1 kiss', '2 marry', '3 kill']);
+  await page.keyboard.press('2');
+  await page.waitForSelector('.taste-panel[data-book="classes"][data-labels="1"]', { timeout: 30_000 });
+  const classes = await pageApi<LabelEntry[]>('/api/taste/labels?book=classes');
+  assert.deepEqual(classes.map((e) => [labelOf(e)?.kind, labelOf(e)?.class]), [['class', 1]]);
+  await portraitsSettled('.prompt-stage');
+  await shot('train-classes');
+});
+
+test('train: swipe 20 characters by a rule; the accuracy and the learning curve follow', { timeout: 150_000 }, async () => {
+  await page.goto(`${world.url}/#/train`);
+  let top = await topCard();
+  assert.deepEqual(await deckCounts(), [0, 0, 0, 0]);
+  // Skip, then undo the skip: the same card is back.
+  await page.keyboard.press('ArrowUp');
+  await untilDeck([1, 0, 0, 1]);
+  await page.keyboard.press('Backspace');
+  await untilDeck([0, 0, 0, 0]);
+  assert.equal(await topCard(), top);
+
+  let liked = 0;
+  let disliked = 0;
+  const judged = () => liked + disliked;
+  const count = (like: boolean) => (like ? (liked += 1) : (disliked += 1));
+  // One by a pointer swipe (mouse here; touch uses the same pointer events)…
+  top = await topCard();
   const box = (await page.locator('.deck-card.depth-0').boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
-  await page.mouse.move(box.x + box.width / 2 - 160, box.y + box.height / 2, { steps: 8 });
+  await page.mouse.move(box.x + box.width / 2 + (likes(top) ? 160 : -160), box.y + box.height / 2, { steps: 8 });
   await page.mouse.up();
-  await until([4, 2, 2, 0]);
+  count(likes(top));
+  await untilDeck([judged(), liked, disliked, 0]);
+  // …one by the buttons, then a wrong verdict taken back with undo…
+  top = await topCard();
+  await page.click(likes(top) ? '.deck-like' : '.deck-dislike');
+  count(likes(top));
+  await untilDeck([judged(), liked, disliked, 0]);
+  top = await topCard();
+  await page.keyboard.press(likes(top) ? 'ArrowLeft' : 'ArrowRight');
+  await untilDeck([judged() + 1, liked + (likes(top) ? 0 : 1), disliked + (likes(top) ? 1 : 0), 0]);
   await page.click('.deck-undo');
-  await until([3, 2, 1, 0]);
+  await untilDeck([judged(), liked, disliked, 0]);
+  assert.equal(await topCard(), top, 'undo brings the card back');
+  // …and the rest with the arrow keys, as the next batches arrive.
+  while (judged() < 20) {
+    top = await topCard();
+    await page.keyboard.press(likes(top) ? 'ArrowRight' : 'ArrowLeft');
+    count(likes(top));
+    await untilDeck([judged(), liked, disliked, 0]);
+  }
+  assert.ok(liked > 0 && disliked > 0, `a mix of likes (${liked}) and dislikes (${disliked})`);
+
+  // The service holds exactly the 20 swipes, each as the rule says, after the three earlier labels.
+  await page.waitForSelector('.taste-panel[data-labels="23"]', { timeout: 30_000 });
+  const entries = await pageApi<LabelEntry[]>('/api/taste/labels');
+  const swipes = entries.map(labelOf).filter((l): l is Labelled => l?.kind === 'swipe');
+  assert.equal(entries.length, 23, 'no skip left behind, no label lost');
+  assert.equal(swipes.length, 20);
+  for (const label of swipes) assert.equal(label.like, likes(label.genome!), `verdict on ${label.genome}`);
+
+  // The accuracy figure and the learning curve, measured at 23 labels.
+  const panel = await page.waitForSelector('.taste-panel[data-evaluated="23"][data-accuracy]', { timeout: 90_000 });
+  const accuracy = Number(await panel.getAttribute('data-accuracy'));
+  assert.ok(accuracy >= 0 && accuracy <= 1);
+  assert.match(await page.innerText('.taste-accuracy strong'), /^\d+%$/);
+  assert.match(await page.innerText('.taste-accuracy'), /5-fold, held out, at 23 labels/);
+  assert.ok(await page.locator('.curve-svg .curve-point').count() >= 1, 'the learning curve has points');
+  assert.equal(await page.innerText('.taste-count strong'), '23');
+
+  // The list of labels, newest first.
+  await page.click('.label-history summary');
+  await page.waitForSelector('.label-list-count');
+  assert.match(await page.innerText('.label-list-count'), /^23 labels and 0 skips/);
+  assert.equal(await page.locator('.label-entry').count(), 23);
   await portraitsSettled('.deck-card.depth-0');
   await shot('train-deck');
+});
 
-  for (const view of ['ideal', 'discover', 'mates', 'nudge']) {
-    await page.goto(`${world.url}/#/${view}`);
-    await page.waitForSelector('[data-view-status="coming-with-taste-model"]');
+test('ideal: drawn after labels, and drawn again as the fig. 16 deck adds more', { timeout: 90_000 }, async () => {
+  await page.goto(`${world.url}/#/ideal`);
+  const card = await page.waitForSelector('.ideal[data-state="ready"] .ideal-card[data-genome]', { timeout: 30_000 });
+  idealBefore = (await card.getAttribute('data-genome'))!;
+  assert.match(idealBefore, /^0x[0-9a-f]{80}$/);
+  assert.equal(await page.getAttribute('.ideal', 'data-labels'), '23');
+  assert.ok(Number(await page.getAttribute('.ideal-card .prob', 'data-probability')) > 0.5, 'the ideal scores high');
+  await page.waitForSelector('.ideal-deck .deck-card.depth-0');
+  assert.equal(await page.getAttribute('.ideal-deck .deck-card.depth-0', 'data-key'), idealBefore, 'the deck opens with the ideal');
+  await portraitsSettled('.ideal-card');
+  await shot('ideal');
+
+  // Dislike the ideal itself and the next high scorer: the ideal is drawn again from 25 labels.
+  await page.keyboard.press('ArrowLeft');
+  await untilDeck([1, 0, 1, 0], '.ideal-deck .deck');
+  await page.keyboard.press('ArrowLeft');
+  await untilDeck([2, 0, 2, 0], '.ideal-deck .deck');
+  await page.waitForSelector('.ideal[data-labels="25"][data-state="ready"]', { timeout: 30_000 });
+  const after = (await page.getAttribute('.ideal', 'data-genome'))!;
+  assert.notEqual(after, idealBefore, 'a new ideal once its predecessor was disliked');
+  assert.match(await page.innerText('.ideal-status'), /Drawn from your 25 labels/);
+
+  // The friend trains a taste too (by the opposite rule); then the mutual ideal of both.
+  const friend = await apiSession(FRIEND_KEY);
+  const batch = await friend<{ prompts: { genomes: string[] }[] }>('GET', '/api/taste/queue?mode=swipe&prompts=12');
+  for (const p of batch.prompts) await friend('POST', '/api/taste/labels', { label: { kind: 'swipe', genome: p.genomes[0], like: !likes(p.genomes[0]) } });
+  await page.fill('input[name="with"]', FRIEND);
+  await page.click('.with-form button[type="submit"]');
+  await page.waitForSelector('.ideal-card h2:text("mutual ideal")', { timeout: 30_000 });
+  assert.equal(await page.locator('.ideal-card .ideal-facts .prob').count(), 2, 'scored by both models');
+  await portraitsSettled('.ideal-card');
+  await shot('ideal-mutual');
+});
+
+test('discover: every character ranked by taste, and mutual matches', { timeout: 60_000 }, async () => {
+  const all = (await world.api<{ total: number }>('/api/tokens?limit=1')).total;
+  await page.goto(`${world.url}/#/discover`);
+  await page.waitForSelector('.ranked .card[data-probability]', { timeout: 30_000 });
+  const probabilities = await page.locator('.ranked .card').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('data-probability'))));
+  assert.equal(probabilities.length, all, 'every character is ranked');
+  assert.deepEqual(probabilities, [...probabilities].sort((a, b) => b - a), 'best first');
+  assert.match(await page.innerText('.ranked .card >> nth=0'), /Your taste \d+%|Your taste [<>]\d+%/);
+
+  // The friend has a model (previous test): a mutual match with figures; the third owner has none.
+  const match = await page.waitForSelector(`.match[data-owner="${FRIEND}"]`, { timeout: 30_000 });
+  const mutual = Number(await match.getAttribute('data-mutual'));
+  assert.ok(mutual > 0 && mutual < 1);
+  assert.match(await match.innerText(), /Mutual \S+%[\s\S]*You like theirs[\s\S]*They like yours/);
+  await page.waitForSelector('.match-none', { timeout: 30_000 });
+  assert.match(await page.innerText('.match-none'), /has no taste model yet/);
+  await page.locator('.ranked').scrollIntoViewIfNeeded();
+  await portraitsSettled('.ranked');
+  await shot('discover');
+});
+
+test('mates: partners by predicted child score with histograms, into Breed', { timeout: 60_000 }, async () => {
+  const mine = (await world.api<{ tokens: TokenSummary[] }>(`/api/tokens?owner=${wallet.address}`)).tokens;
+  const id = Math.min(...mine.map((t) => t.id));
+  await page.goto(`${world.url}/#/mates?id=${id}`);
+  await page.waitForSelector('.mates[data-state="ready"] .mate', { timeout: 30_000 });
+  const mates = page.locator('.mate');
+  assert.ok(await mates.count() >= 1);
+  for (const row of await mates.all()) {
+    assert.equal(await row.locator('.child-histogram rect.bin').count(), 10, 'a 10-bin histogram of the children');
+    assert.match(await row.locator('.mate-odds').innerText(), /^\d+% of 256 sampled children score at least 80%$/);
   }
-  await shot('nudge-not-yet');
+  const sire = Number(await mates.first().getAttribute('data-token'));
+  await portraitsSettled('.mate-list');
+  await shot('mates');
+
+  await mates.first().locator('.mate-breed').click();
+  await page.waitForSelector(`.pick.picked[data-role="matron"][data-token="${id}"]`);
+  await page.waitForSelector(`.pick.picked[data-role="sire"][data-token="${sire}"]`);
+  assert.match(page.url(), new RegExp(`#/breed\\?matron=${id}&sire=${sire}$`));
+});
+
+test('nudge: the fewest gene edits that lift a character to the target', { timeout: 60_000 }, async () => {
+  const ranked = await pageApi<{ token: number; owner: string; probability: number }[]>('/api/taste/rank?k=200');
+  const lowest = ranked.filter((r) => getAddress(r.owner) === wallet.address).at(-1)!;
+  await page.goto(`${world.url}/#/nudge?id=${lowest.token}&target=0.95`);
+  await page.waitForSelector(`.nudge[data-state="ready"] .nudge-result[data-target="0.95"]`, { timeout: 30_000 });
+  if (lowest.probability < 0.95) {
+    assert.ok(Number(await page.getAttribute('.nudge-result', 'data-edits')) >= 1, `edits for #${lowest.token} (${lowest.probability})`);
+    const rows = await page.locator('.nudge-edit').allInnerTexts();
+    assert.ok(rows.length >= 1 && rows.every((r) => /gene \d+[\s\S]*→[\s\S]*\d+ steps?/.test(r)), rows.join(' | '));
+    const original = (await world.api<TokenMetadata>(`/api/tokens/${lowest.token}`)).genome_hex;
+    assert.notEqual(await page.getAttribute('.nudge-result', 'data-genome'), original, 'the nudged genome differs');
+  } else {
+    assert.match(await page.innerText('.nudge-result'), /nothing to change/);
+  }
+  const [before, after] = await page.locator('.nudge-result .prob').evaluateAll((ps) => ps.map((p) => Number(p.getAttribute('data-probability'))));
+  assert.ok(Math.abs(before - lowest.probability) < 1e-3, 'the before figure is the rank’s probability');
+  assert.ok(after >= before);
+  await portraitsSettled('.before-after');
+  await shot('nudge');
+
+  // A higher target asks again.
+  await page.locator('input[name="target"]').fill('0.99');
+  await page.waitForSelector('.nudge-result[data-target="0.99"]', { timeout: 30_000 });
 });
 
 test('sign out ends the session', { timeout: 30_000 }, async () => {

@@ -1,7 +1,8 @@
 // The swipe deck (the classifier patent's figs. 11–12 and 16): one card at a time, judged with
 // like / dislike / skip, and undo. Buttons, arrow keys (→ like, ← dislike, ↑ skip, Backspace
 // undo) and touch or mouse swipes (right, left, up) all do the same. It is pure UI: it reports
-// each verdict to its owner and keeps nothing itself beyond the undo history.
+// each verdict to its owner and keeps nothing itself beyond the undo history. Given `more`, it
+// asks for the next cards while a few are still left, so the player never waits for one.
 
 import { h, replace } from '../dom';
 import { portrait } from './portrait';
@@ -13,6 +14,8 @@ export interface DeckItem {
   image: string;
   title: string;
   subtitle?: string;
+  /** The model's like probability, guessed before the player judges (not shown). */
+  predicted?: number;
 }
 
 export type Verdict = 'like' | 'dislike' | 'skip';
@@ -32,18 +35,31 @@ export interface DeckOptions {
   signal?: AbortSignal;
   /** Shown when every card is judged. */
   doneText?: string;
+  /** The next cards (keys already in the deck are dropped); asked for while `prefetchAt` are left. */
+  more?: () => Promise<DeckItem[]>;
+  /** Cards left when `more` is asked (default 5). */
+  prefetchAt?: number;
 }
 
 /** Pixels a card must travel to count as a swipe. */
 const SWIPE_DISTANCE = 90;
 /** Milliseconds of the fly-out animation. */
 const FLY_MS = 180;
+/** Empty answers from `more` in a row before the deck counts as finished. */
+const EMPTY_TRIES = 3;
 
 export function swipeDeck(options: DeckOptions): HTMLElement {
-  const { items } = options;
+  const items = [...options.items];
+  const keys = new Set(items.map((i) => i.key));
   let index = 0;
   let animating = false;
+  let dragging = false;
+  /** Cards the stack shows now (at most three). */
+  let drawnCards = 0;
   const history: DeckDecision[] = [];
+  /** The feed: a request under way, empty answers in a row, the last failure. */
+  const feed = { fetching: false, empty: 0, failed: '' };
+  const exhausted = () => !options.more || feed.empty >= EMPTY_TRIES;
 
   const stack = h('div', { class: 'deck-stack' });
   const status = h('p', { class: 'deck-status', role: 'status', 'aria-live': 'polite' });
@@ -59,24 +75,64 @@ export function swipeDeck(options: DeckOptions): HTMLElement {
 
   const count = (v: Verdict) => history.filter((d) => d.verdict === v).length;
 
-  function draw(): void {
+  function drawStatus(): void {
     root.dataset.index = String(index);
     root.dataset.liked = String(count('like'));
     root.dataset.disliked = String(count('dislike'));
     root.dataset.skipped = String(count('skip'));
-    status.textContent = index < items.length
-      ? `Card ${index + 1} of ${items.length} · ${count('like')} liked · ${count('dislike')} disliked · ${count('skip')} skipped`
-      : `All ${items.length} cards judged · ${count('like')} liked · ${count('dislike')} disliked · ${count('skip')} skipped`;
+    root.dataset.ready = String(items.length - index);
+    const tally = `${count('like')} liked · ${count('dislike')} disliked · ${count('skip')} skipped`;
+    status.textContent = options.more
+      ? `${history.length} judged · ${tally}${feed.failed ? ` · ${feed.failed}` : ''}`
+      : index < items.length ? `Card ${index + 1} of ${items.length} · ${tally}` : `All ${items.length} cards judged · ${tally}`;
     undoButton.disabled = history.length === 0;
     for (const b of buttons.querySelectorAll<HTMLButtonElement>('button:not(.deck-undo)')) b.disabled = index >= items.length;
+  }
+
+  function draw(): void {
+    drawStatus();
+    void fill();
     if (index >= items.length) {
-      replace(stack, h('div', { class: 'deck-done' }, options.doneText ?? 'That was the last card.'));
+      root.dataset.waiting = String(!exhausted());
+      const waiting = !exhausted()
+        ? feed.failed
+          ? [`The next characters did not come: ${feed.failed} `, h('button', { type: 'button', class: 'btn-ghost', onclick: () => { feed.failed = ''; draw(); } }, 'Try again')]
+          : 'Fetching the next characters…'
+        : options.doneText ?? 'That was the last card.';
+      replace(stack, h('div', { class: exhausted() ? 'deck-done' : 'deck-done deck-waiting' }, waiting));
+      drawnCards = 0;
       return;
     }
+    delete root.dataset.waiting;
     const visible = items.slice(index, index + 3);
+    drawnCards = visible.length;
     replace(stack, visible.map((item, i) => card(item, i)).reverse());
     const top = stack.lastElementChild as HTMLElement | null;
     if (top) attachSwipe(top);
+  }
+
+  /** Ask `more` for cards while few are left; redraw only what the new cards change. */
+  async function fill(): Promise<void> {
+    if (!options.more || feed.fetching || feed.failed || exhausted() || options.signal?.aborted) return;
+    if (items.length - index > (options.prefetchAt ?? 5)) return;
+    feed.fetching = true;
+    try {
+      const fresh = (await options.more()).filter((i) => !keys.has(i.key));
+      for (const item of fresh) keys.add(item.key);
+      items.push(...fresh);
+      feed.empty = fresh.length ? 0 : feed.empty + 1;
+      root.dataset.fetches = String(Number(root.dataset.fetches ?? 0) + 1);
+    } catch (e) {
+      if (options.signal?.aborted) return;
+      feed.failed = e instanceof Error ? e.message : String(e);
+    } finally {
+      feed.fetching = false;
+    }
+    // The stack shows three cards: redraw it when it shows fewer now, unless a card is in hand
+    // (the fly-out's commit draws it then).
+    if (drawnCards < 3 && !animating && !dragging) draw();
+    else drawStatus();
+    if (!feed.failed && items.length - index <= (options.prefetchAt ?? 5)) setTimeout(() => void fill(), 300);
   }
 
   function card(item: DeckItem, depth: number): HTMLElement {
@@ -95,6 +151,7 @@ export function swipeDeck(options: DeckOptions): HTMLElement {
     const commit = () => {
       history.push(decision);
       index += 1;
+      feed.empty = 0; // the player's answer changed what the feed will draw next
       animating = false;
       draw();
       options.onVerdict?.(decision);
@@ -124,6 +181,7 @@ export function swipeDeck(options: DeckOptions): HTMLElement {
     el.addEventListener('pointerdown', (e) => {
       if (animating) return;
       start = { x: e.clientX, y: e.clientY, id: e.pointerId };
+      dragging = true;
       el.setPointerCapture(e.pointerId);
       el.classList.add('dragging');
     });
@@ -141,6 +199,7 @@ export function swipeDeck(options: DeckOptions): HTMLElement {
       const dx = e.clientX - start.x;
       const dy = e.clientY - start.y;
       start = null;
+      dragging = false;
       el.classList.remove('dragging');
       if (dx > SWIPE_DISTANCE) judge('like');
       else if (dx < -SWIPE_DISTANCE) judge('dislike');
