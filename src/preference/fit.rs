@@ -685,19 +685,7 @@ pub(crate) fn logistic_penalised(
             decrement > 0.5 * last_decrement
         };
         last_decrement = decrement;
-        let mut t = 1.0;
-        loop {
-            let trial: Vec<f64> = theta.iter().zip(&step).map(|(a, s)| a - t * s).collect();
-            let m = design.margins(&trial);
-            let ft = objective(&trial, &m);
-            if ft <= f - 0.25 * t * decrement || t < 1e-10 {
-                theta = trial;
-                margins = m;
-                f = ft;
-                break;
-            }
-            t *= 0.5;
-        }
+        (theta, margins, f) = backtrack(&theta, &step, f, decrement, |t| design.margins(t), |t, m: &Vec<f64>| objective(t, m));
     }
     Fitted {
         theta,
@@ -788,19 +776,7 @@ pub(crate) fn softmax(
             converged = true;
             break;
         }
-        let mut t = 1.0;
-        loop {
-            let trial: Vec<f64> = theta.iter().zip(&step).map(|(a, s)| a - t * s).collect();
-            let m = all_margins(&trial);
-            let ft = objective(&trial, &m);
-            if ft <= f - 0.25 * t * decrement || t < 1e-10 {
-                theta = trial;
-                margins = m;
-                f = ft;
-                break;
-            }
-            t *= 0.5;
-        }
+        (theta, margins, f) = backtrack(&theta, &step, f, decrement, &all_margins, |t, m: &Vec<Vec<f64>>| objective(t, m));
     }
     Fitted {
         theta,
@@ -902,5 +878,28 @@ mod tests {
         for j in 0..d.params() {
             assert!((g[j] + pen[j] * fit.theta[j]).abs() < 1e-6, "gradient {j}");
         }
+    }
+}
+
+/// Backtracking (Armijo) line search along a Newton step, shared by both Newton solvers: halve
+/// the step until the objective falls by a quarter of the predicted decrease (or the step is
+/// negligible). Returns the accepted parameters, their margins and objective value.
+fn backtrack<M>(
+    theta: &[f64],
+    step: &[f64],
+    f: f64,
+    decrement: f64,
+    margins_of: impl Fn(&[f64]) -> M,
+    objective: impl Fn(&[f64], &M) -> f64,
+) -> (Vec<f64>, M, f64) {
+    let mut t = 1.0;
+    loop {
+        let trial: Vec<f64> = theta.iter().zip(step).map(|(a, s)| a - t * s).collect();
+        let m = margins_of(&trial);
+        let ft = objective(&trial, &m);
+        if ft <= f - 0.25 * t * decrement || t < 1e-10 {
+            return (trial, m, ft);
+        }
+        t *= 0.5;
     }
 }
