@@ -562,19 +562,13 @@ pub(crate) fn logistic_relevance(
     let (floor, ceiling) = (opts.l2 * 1e-2, opts.l2 * 1e4);
     let mut strength = vec![opts.l2; n_groups];
     let mut fit: Option<Fitted> = None;
+    // One penalised fit at the current group strengths, warm-started from the previous round.
+    let refit = |strength: &[f64], previous: Option<&Fitted>| {
+        let pen: Vec<f64> = groups.iter().map(|g| g.map_or(INTERCEPT_L2, |g| strength[g])).collect();
+        logistic_penalised(design, y, w, &pen, opts, previous.map(|f| f.theta.as_slice()))
+    };
     for _ in 0..opts.relevance_rounds {
-        let pen: Vec<f64> = groups
-            .iter()
-            .map(|g| g.map_or(INTERCEPT_L2, |g| strength[g]))
-            .collect();
-        let next = logistic_penalised(
-            design,
-            y,
-            w,
-            &pen,
-            opts,
-            fit.as_ref().map(|f| f.theta.as_slice()),
-        );
+        let next = refit(&strength, fit.as_ref());
         let Some(factor) = next.hessian_factor.as_ref() else {
             return (next, strength);
         };
@@ -597,18 +591,7 @@ pub(crate) fn logistic_relevance(
             break;
         }
     }
-    let pen: Vec<f64> = groups
-        .iter()
-        .map(|g| g.map_or(INTERCEPT_L2, |g| strength[g]))
-        .collect();
-    let last = logistic_penalised(
-        design,
-        y,
-        w,
-        &pen,
-        opts,
-        fit.as_ref().map(|f| f.theta.as_slice()),
-    );
+    let last = refit(&strength, fit.as_ref());
     (last, strength)
 }
 

@@ -285,24 +285,7 @@ impl HarnessConfig {
 
     /// The CI run: one owner per kind, 60 labels (runs in seconds even unoptimised).
     pub fn small() -> Self {
-        HarnessConfig {
-            owners: 1,
-            budget: 60,
-            queue: QueueOptions {
-                prompts: 5,
-                ..QueueOptions::default()
-            },
-            test: 1000,
-            herd: 16,
-            market: 128,
-            generations: 3,
-            fit: FitOptions {
-                relevance: true,
-                ..FitOptions::default()
-            },
-            kinds: KINDS.iter().map(|k| k.to_string()).collect(),
-            seed: 1,
-        }
+        HarnessConfig { owners: 1, budget: 60, test: 1000, herd: 16, market: 128, ..HarnessConfig::full() }
     }
 }
 
